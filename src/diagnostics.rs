@@ -1,0 +1,243 @@
+//! Content problems as values, and their three formats: rustc-style for people, JSON for
+//! scripts, GitHub workflow commands for pull-request annotations.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// A stable name CI scripts can match (`missing-fragment`); never renamed.
+    pub code: &'static str,
+    /// Path relative to the project folder, `/`-separated.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The link as written, when the finding is about a link.
+    pub target: Option<String>,
+    pub message: String,
+    pub help: Option<String>,
+    /// The source line, for the caret display; not part of the JSON.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// A finding about a whole file: points at its first line.
+    pub fn file_level(severity: Severity, code: &'static str, file: &str, message: String) -> Self {
+        Diagnostic {
+            severity,
+            code,
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            target: None,
+            message,
+            help: None,
+            source_line: None,
+        }
+    }
+
+    fn sort_key(&self) -> (&str, usize, usize, Severity, &str, &str) {
+        (&self.file, self.line, self.column, self.severity, self.code, &self.message)
+    }
+}
+
+/// Sorted by file, line and column, so output is identical from run to run.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+}
+
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Summary {
+    pub files_checked: usize,
+    pub links_checked: usize,
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Summary {
+    pub fn count(&mut self, diagnostics: &[Diagnostic]) {
+        self.errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        self.warnings = diagnostics.len() - self.errors;
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "checked {}, {}: {}, {}",
+            plural(self.files_checked, "file"),
+            plural(self.links_checked, "link"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning")
+        )
+    }
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// rustc-style: the headline, `--> file:line:col`, the source line with a caret under the
+/// link, then the help.
+pub fn human(diagnostic: &Diagnostic, color: bool) -> String {
+    let paint = Paint { on: color };
+    let mut out = String::new();
+    let (label, label_color) = match diagnostic.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let _ = writeln!(
+        out,
+        "{}{} {}",
+        paint.wrap(label_color, &format!("{label}[{}]", diagnostic.code)),
+        paint.wrap("1", ":"),
+        paint.wrap("1", &diagnostic.message)
+    );
+    let gutter = " ".repeat(diagnostic.line.to_string().len());
+    let _ = writeln!(
+        out,
+        "{gutter}{} {}:{}:{}",
+        paint.wrap("1;34", "-->"),
+        diagnostic.file,
+        diagnostic.line,
+        diagnostic.column
+    );
+    if let Some(line) = &diagnostic.source_line {
+        let bar = paint.wrap("1;34", "|");
+        let shown: String = line.replace('\t', "    ");
+        let before: String = line.chars().take(diagnostic.column.saturating_sub(1)).collect();
+        let pad = before.replace('\t', "    ").chars().count();
+        let width = diagnostic
+            .target
+            .as_ref()
+            .map_or(1, |t| t.chars().count().clamp(1, 80));
+        let _ = writeln!(out, "{gutter} {bar}");
+        let _ = writeln!(out, "{} {bar} {shown}", paint.wrap("1;34", &diagnostic.line.to_string()));
+        let _ = writeln!(
+            out,
+            "{gutter} {bar} {}{}",
+            " ".repeat(pad),
+            paint.wrap(label_color, &"^".repeat(width))
+        );
+    }
+    if let Some(help) = &diagnostic.help {
+        let _ = writeln!(out, "{gutter} {} {}", paint.wrap("1;34", "="), format_args!("{}: {help}", paint.wrap("1", "help")));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    files_checked: usize,
+    links_checked: usize,
+    errors: usize,
+    warnings: usize,
+    diagnostics: &'a [Diagnostic],
+}
+
+pub fn json(diagnostics: &[Diagnostic], summary: &Summary) -> String {
+    let report = JsonReport {
+        version: 1,
+        files_checked: summary.files_checked,
+        links_checked: summary.links_checked,
+        errors: summary.errors,
+        warnings: summary.warnings,
+        diagnostics,
+    };
+    serde_json::to_string_pretty(&report).expect("diagnostics serialise")
+}
+
+/// GitHub Actions workflow command, escaped as the runner expects.
+pub fn github(diagnostic: &Diagnostic) -> String {
+    let command = match diagnostic.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let property = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+            .replace(':', "%3A")
+            .replace(',', "%2C")
+    };
+    let mut message = diagnostic.message.clone();
+    if let Some(help) = &diagnostic.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    let message = message
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    format!(
+        "::{command} file={},line={},col={},title={}::{message}",
+        property(&diagnostic.file),
+        diagnostic.line,
+        diagnostic.column,
+        property(&format!("pathbook {}", diagnostic.code)),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code: "missing-fragment",
+            file: "content/paths/p.md".into(),
+            line: 3,
+            column: 5,
+            target: Some("../a.md#x".into()),
+            message: "no heading `x`".into(),
+            help: Some("did you mean `y`?".into()),
+            source_line: Some("See [a](../a.md#x), ok".into()),
+        }
+    }
+
+    #[test]
+    fn human_output_points_a_caret_at_the_link() {
+        let text = human(&sample(), false);
+        assert!(text.starts_with("error[missing-fragment]: no heading `x`\n"), "{text}");
+        assert!(text.contains(" --> content/paths/p.md:3:5\n"), "{text}");
+        assert!(text.contains("3 | See [a](../a.md#x), ok\n"), "{text}");
+        assert!(text.contains("  |     ^^^^^^^^^\n"), "{text}");
+        assert!(text.contains("= help: did you mean `y`?"), "{text}");
+    }
+
+    #[test]
+    fn github_commands_escape_properties() {
+        let line = github(&sample());
+        assert_eq!(
+            line,
+            "::error file=content/paths/p.md,line=3,col=5,title=pathbook missing-fragment::no heading `x`%0Ahelp: did you mean `y`?"
+        );
+    }
+}

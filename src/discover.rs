@@ -1,0 +1,162 @@
+//! Walk the content root once, in a stable order, and remember every file and folder so
+//! link resolution is a set lookup with exact case (a repository that passes on macOS
+//! must not break on Linux).
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Everything under the content root, as `/`-separated paths relative to it.
+#[derive(Debug, Default)]
+pub struct FileIndex {
+    pub files: BTreeSet<String>,
+    pub dirs: BTreeSet<String>,
+    /// Lowercased path → real spelling, for "did you mean" on a case mismatch.
+    by_lowercase: HashMap<String, String>,
+    /// Entries that were seen but not taken, with the reason (symlinks out of the root...).
+    pub skipped: Vec<(String, String)>,
+}
+
+pub struct DiscoverOptions<'a> {
+    /// Folders (relative to the root) never entered, such as the build output.
+    pub exclude_dirs: Vec<String>,
+    /// Extra patterns from `--exclude` and `.gitignore`.
+    pub ignore: Option<&'a ignore::gitignore::Gitignore>,
+}
+
+impl FileIndex {
+    pub fn scan(root: &Path, options: &DiscoverOptions) -> std::io::Result<FileIndex> {
+        let canonical_root = root.canonicalize()?;
+        let mut index = FileIndex::default();
+        index.dirs.insert(String::new());
+        let walker = WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| {
+                if entry.depth() == 0 {
+                    return true;
+                }
+                let name = entry.file_name().to_string_lossy();
+                if entry.file_type().is_dir() {
+                    if name.starts_with('.') || name == "node_modules" || name == "target" {
+                        return false;
+                    }
+                    let rel = relative(root, entry.path());
+                    if options.exclude_dirs.iter().any(|dir| *dir == rel) {
+                        return false;
+                    }
+                }
+                match options.ignore {
+                    Some(ignore) => !ignore
+                        .matched_path_or_any_parents(entry.path(), entry.file_type().is_dir())
+                        .is_ignore(),
+                    None => true,
+                }
+            });
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    let path = err.path().map(|p| relative(root, p)).unwrap_or_default();
+                    index.skipped.push((path, err.to_string()));
+                    continue;
+                }
+            };
+            if entry.depth() == 0 {
+                continue;
+            }
+            let rel = relative(root, entry.path());
+            let file_type = entry.file_type();
+            if file_type.is_symlink() {
+                // Follow a link only when it stays inside the root; one that leaves it is
+                // reported, never read, so content cannot pull in files from elsewhere.
+                match entry.path().canonicalize() {
+                    Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {
+                        index.add_file(rel);
+                    }
+                    Ok(target) if target.starts_with(&canonical_root) => {
+                        index
+                            .skipped
+                            .push((rel, "symlink to a folder is not followed".into()));
+                    }
+                    Ok(_) => index
+                        .skipped
+                        .push((rel, "symlink points outside the content root".into())),
+                    Err(err) => index
+                        .skipped
+                        .push((rel, format!("broken symlink: {err}"))),
+                }
+            } else if file_type.is_dir() {
+                index.by_lowercase.insert(rel.to_lowercase(), rel.clone());
+                index.dirs.insert(rel);
+            } else {
+                index.add_file(rel);
+            }
+        }
+        Ok(index)
+    }
+
+    fn add_file(&mut self, rel: String) {
+        self.by_lowercase.insert(rel.to_lowercase(), rel.clone());
+        self.files.insert(rel);
+    }
+
+    /// Rebuilds the case-insensitive map after `files`/`dirs` were filled directly.
+    pub fn rebuild_case_map(&mut self) {
+        self.by_lowercase = self
+            .files
+            .iter()
+            .chain(self.dirs.iter())
+            .map(|p| (p.to_lowercase(), p.clone()))
+            .collect();
+    }
+
+    pub fn is_file(&self, rel: &str) -> bool {
+        self.files.contains(rel)
+    }
+
+    pub fn is_dir(&self, rel: &str) -> bool {
+        self.dirs.contains(rel)
+    }
+
+    /// The real spelling of a path that exists only when case is ignored.
+    pub fn case_insensitive(&self, rel: &str) -> Option<&str> {
+        self.by_lowercase.get(&rel.to_lowercase()).map(String::as_str)
+    }
+
+    pub fn markdown_files(&self) -> impl Iterator<Item = &String> {
+        self.files.iter().filter(|f| is_markdown(f))
+    }
+
+    /// The names of the files and folders directly inside `dir`.
+    pub fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> {
+        let dir = dir.to_string();
+        self.files
+            .iter()
+            .chain(self.dirs.iter())
+            .filter(move |f| !f.is_empty() && parent_of(f) == dir)
+            .map(|f| f.rsplit('/').next().unwrap_or(f))
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.is_file(rel) || self.is_dir(rel)
+    }
+}
+
+pub fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+pub fn parent_of(rel: &str) -> &str {
+    rel.rfind('/').map_or("", |i| &rel[..i])
+}
+
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,32 @@
+//! pathbook turns learning paths and their module READMEs into a static site, checks
+//! their links, and previews them live. Data flows one way:
+//!
+//! ```text
+//! book.toml → config::Config
+//! content/  → load (discover + read + markdown::parse, in parallel) → load::Project
+//!           → model::build → model::Site {paths → phases → groups/tracks → module refs; modules}
+//!           → validate::validate → Vec<Diagnostic>          (`check` stops here)
+//!           → render::render (Tera + syntect) → render::Output {path → bytes}
+//!           → output::write_atomically (`build`) | serve::run keeps it in memory (`serve`)
+//! ```
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod discover;
+pub mod duration;
+pub mod highlight;
+pub mod links;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod render;
+pub mod sanitize;
+pub mod serve;
+pub mod slug;
+pub mod source;
+pub mod suggest;
+pub mod templates;
+pub mod validate;

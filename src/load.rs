@@ -1,0 +1,228 @@
+//! Load: `book.toml`, the walk of the content root, and every Markdown file read and parsed
+//! (in parallel). Everything downstream works from this in-memory snapshot.
+
+use crate::config::{Config, ConfigError};
+use crate::diagnostics::{Diagnostic, Severity};
+use crate::discover::{DiscoverOptions, FileIndex};
+use crate::markdown::{self, ParsedDoc};
+use crate::source::SourceFile;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// A Markdown file with what the parser found in it.
+#[derive(Debug)]
+pub struct Doc {
+    pub source: SourceFile,
+    pub parsed: ParsedDoc,
+}
+
+/// A failure of the environment rather than of the content: exit code 2.
+#[derive(Debug)]
+pub enum LoadError {
+    Config(ConfigError),
+    Io { path: PathBuf, message: String },
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LoadError::Config(err) => write!(f, "{err}"),
+            LoadError::Io { path, message } => write!(f, "{}: {message}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// How the project folder is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// A pathbook project: `book.toml` and/or a `content/` folder.
+    Site,
+    /// Any folder of Markdown (for `check`): every `.md` under it, `.gitignore` honoured.
+    PlainMarkdown,
+}
+
+pub struct Project {
+    pub config: Config,
+    pub layout: Layout,
+    pub project_dir: PathBuf,
+    pub content_dir: PathBuf,
+    pub index: FileIndex,
+    /// Every Markdown file under the content root, by path relative to it.
+    pub docs: BTreeMap<String, Doc>,
+    /// Files that could not be read or decoded: reported, never fatal to the rest.
+    pub load_diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Default)]
+pub struct LoadOptions {
+    /// Extra `--exclude` globs (check on a plain folder).
+    pub exclude: Vec<String>,
+    /// The build output folder, never read as content.
+    pub build_dir: Option<PathBuf>,
+}
+
+pub fn detect_layout(project_dir: &Path) -> Layout {
+    if project_dir.join("book.toml").is_file() || project_dir.join("content").is_dir() {
+        Layout::Site
+    } else {
+        Layout::PlainMarkdown
+    }
+}
+
+impl Project {
+    pub fn load(project_dir: &Path, options: &LoadOptions) -> Result<Project, LoadError> {
+        if !project_dir.is_dir() {
+            return Err(LoadError::Io {
+                path: project_dir.to_path_buf(),
+                message: "not a folder".into(),
+            });
+        }
+        let layout = detect_layout(project_dir);
+        let mut config = Config::load(project_dir).map_err(LoadError::Config)?;
+        if layout == Layout::PlainMarkdown {
+            config.book.src = ".".into();
+        }
+        let content_dir = config.content_dir(project_dir);
+        if !content_dir.is_dir() {
+            return Err(LoadError::Io {
+                path: content_dir,
+                message: "content folder not found (set `src` under [book] in book.toml)".into(),
+            });
+        }
+        let ignore = build_ignore(project_dir, &content_dir, layout, &options.exclude)?;
+        let build_dir = options
+            .build_dir
+            .clone()
+            .unwrap_or_else(|| project_dir.join(&config.build.build_dir));
+        let mut exclude_dirs = Vec::new();
+        if let Ok(rel) = build_dir.strip_prefix(&content_dir) {
+            exclude_dirs.push(crate::discover::relative(Path::new(""), rel));
+        }
+        let index = FileIndex::scan(
+            &content_dir,
+            &DiscoverOptions {
+                exclude_dirs,
+                ignore: ignore.as_ref(),
+            },
+        )
+        .map_err(|err| LoadError::Io {
+            path: content_dir.clone(),
+            message: err.to_string(),
+        })?;
+
+        let display_prefix = crate::discover::relative(project_dir, &content_dir);
+        let display = |rel: &str| {
+            if display_prefix.is_empty() || display_prefix == "." {
+                rel.to_string()
+            } else {
+                format!("{display_prefix}/{rel}")
+            }
+        };
+        let markdown: Vec<&String> = index.markdown_files().collect();
+        let read: Vec<Result<Doc, Diagnostic>> = markdown
+            .par_iter()
+            .map(|rel| {
+                let path = content_dir.join(rel.as_str());
+                let display_path = display(rel);
+                let bytes = std::fs::read(&path).map_err(|err| {
+                    Diagnostic::file_level(
+                        Severity::Error,
+                        "unreadable-file",
+                        &display_path,
+                        format!("cannot read file: {err}"),
+                    )
+                })?;
+                let text = String::from_utf8(bytes).map_err(|err| {
+                    let offset = err.utf8_error().valid_up_to();
+                    Diagnostic::file_level(
+                        Severity::Error,
+                        "invalid-utf8",
+                        &display_path,
+                        format!("file is not valid UTF-8 (first bad byte at offset {offset})"),
+                    )
+                })?;
+                let source = SourceFile::new(display_path, rel.to_string(), text);
+                let parsed = markdown::parse(&source.text);
+                Ok(Doc { source, parsed })
+            })
+            .collect();
+        let mut docs = BTreeMap::new();
+        let mut load_diagnostics = Vec::new();
+        for result in read {
+            match result {
+                Ok(doc) => {
+                    docs.insert(doc.source.rel_path.clone(), doc);
+                }
+                Err(diagnostic) => load_diagnostics.push(diagnostic),
+            }
+        }
+        for (rel, reason) in &index.skipped {
+            load_diagnostics.push(Diagnostic::file_level(
+                Severity::Warning,
+                "skipped-file",
+                &display(rel),
+                format!("not read: {reason}"),
+            ));
+        }
+        Ok(Project {
+            config,
+            layout,
+            project_dir: project_dir.to_path_buf(),
+            content_dir,
+            index,
+            docs,
+            load_diagnostics,
+        })
+    }
+
+    /// How a content-relative path is shown to the user: relative to the project folder.
+    pub fn display_path(&self, rel: &str) -> String {
+        match self.docs.get(rel) {
+            Some(doc) => doc.source.display_path.clone(),
+            None => {
+                let prefix = crate::discover::relative(&self.project_dir, &self.content_dir);
+                if prefix.is_empty() {
+                    rel.to_string()
+                } else {
+                    format!("{prefix}/{rel}")
+                }
+            }
+        }
+    }
+}
+
+fn build_ignore(
+    project_dir: &Path,
+    content_dir: &Path,
+    layout: Layout,
+    exclude: &[String],
+) -> Result<Option<ignore::gitignore::Gitignore>, LoadError> {
+    if layout == Layout::Site && exclude.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(content_dir);
+    if layout == Layout::PlainMarkdown {
+        let gitignore = project_dir.join(".gitignore");
+        if gitignore.is_file()
+            && let Some(err) = builder.add(&gitignore)
+        {
+            return Err(LoadError::Io {
+                path: gitignore,
+                message: err.to_string(),
+            });
+        }
+    }
+    for pattern in exclude {
+        builder.add_line(None, pattern).map_err(|err| LoadError::Io {
+            path: PathBuf::from("--exclude"),
+            message: format!("bad pattern `{pattern}`: {err}"),
+        })?;
+    }
+    builder.build().map(Some).map_err(|err| LoadError::Io {
+        path: PathBuf::from("--exclude"),
+        message: err.to_string(),
+    })
+}

@@ -1,0 +1,340 @@
+//! The extraction pass: one walk over pulldown-cmark's events with byte offsets.
+
+use super::raw_html;
+use crate::slug::Slugger;
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
+use std::collections::HashSet;
+use std::ops::Range;
+
+#[derive(Debug, Clone)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// The id the rendered page gives this heading: GitHub's slug, or `{#custom}`.
+    pub id: String,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Inline,
+    Reference,
+    Autolink,
+    Image,
+    RawHtml,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocLink {
+    /// The destination as pulldown-cmark reports it (angle brackets already removed).
+    pub dest: String,
+    /// Byte offset where the link starts (`[`, `<`, `!` or the HTML tag).
+    pub offset: usize,
+    pub kind: LinkKind,
+}
+
+/// A list item whose own text starts a link: the shape of a module item in a path.
+#[derive(Debug, Clone)]
+pub struct LinkedItem {
+    pub dest: String,
+    pub link_text: String,
+    pub offset: usize,
+    /// Index into `headings` of the last heading before the item.
+    pub heading_index: Option<usize>,
+    /// The texts of the item's nested list items: the topics a path promises.
+    pub topics: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct ParsedDoc {
+    pub title: Option<String>,
+    /// The first paragraph's plain text, used as a summary.
+    pub description: Option<String>,
+    pub headings: Vec<Heading>,
+    pub links: Vec<DocLink>,
+    pub items: Vec<LinkedItem>,
+    /// Every id a fragment may name: heading ids plus HTML `id=` and `<a name=>`.
+    pub anchors: HashSet<String>,
+    pub word_count: usize,
+    pub code_blocks: usize,
+}
+
+impl ParsedDoc {
+    pub fn has_anchor(&self, fragment: &str) -> bool {
+        self.anchors.contains(fragment)
+    }
+
+    /// An anchor equal to `fragment` when case is ignored, for the case-mismatch warning.
+    pub fn anchor_ignoring_case(&self, fragment: &str) -> Option<&str> {
+        let lower = fragment.to_lowercase();
+        self.anchors
+            .iter()
+            .filter(|a| a.to_lowercase() == lower)
+            .min()
+            .map(String::as_str)
+    }
+}
+
+#[derive(Default)]
+struct ItemFrame {
+    text: String,
+    link: Option<(String, usize)>,
+    link_text: String,
+    in_link_depth: usize,
+    children: Vec<String>,
+    nested_lists: usize,
+}
+
+pub fn parse(text: &str) -> ParsedDoc {
+    let mut doc = ParsedDoc::default();
+    let mut slugger = Slugger::default();
+    // Custom ids are reserved first so a generated id never takes an author's chosen one.
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_ext(text, super::options()).into_offset_iter().collect();
+    for (event, _) in &events {
+        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+            slugger.reserve(id);
+        }
+    }
+
+    let mut heading: Option<(u8, Option<String>, usize, String)> = None;
+    let mut paragraph: Option<String> = None;
+    let mut block_depth = 0usize;
+    let mut items: Vec<ItemFrame> = Vec::new();
+    let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
+
+    for (event, range) in events {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                heading = Some((
+                    heading_level(level),
+                    id.map(|id| id.to_string()),
+                    range.start,
+                    String::new(),
+                ));
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, custom_id, offset, heading_text)) = heading.take() {
+                    let heading_text = heading_text.trim().to_string();
+                    let id = match custom_id {
+                        Some(id) => id,
+                        None => slugger.slug(&heading_text),
+                    };
+                    if level == 1 && doc.title.is_none() {
+                        doc.title = Some(heading_text.clone());
+                    }
+                    doc.anchors.insert(id.clone());
+                    doc.headings.push(Heading {
+                        level,
+                        text: heading_text,
+                        id,
+                        offset,
+                    });
+                }
+            }
+            Event::Start(Tag::Paragraph) => {
+                if doc.description.is_none() && block_depth == 0 && items.is_empty() {
+                    paragraph = Some(String::new());
+                }
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(text) = paragraph.take()
+                    && !text.trim().is_empty()
+                {
+                    doc.description = Some(text.trim().to_string());
+                }
+            }
+            Event::Start(Tag::BlockQuote(_)) | Event::Start(Tag::FootnoteDefinition(_)) => {
+                block_depth += 1;
+            }
+            Event::End(TagEnd::BlockQuote(_)) | Event::End(TagEnd::FootnoteDefinition) => {
+                block_depth = block_depth.saturating_sub(1);
+            }
+            Event::Start(Tag::CodeBlock(_)) => doc.code_blocks += 1,
+            Event::Start(Tag::Item) => items.push(ItemFrame::default()),
+            Event::Start(Tag::List(_)) => {
+                if let Some(frame) = items.last_mut() {
+                    frame.nested_lists += 1;
+                }
+            }
+            Event::End(TagEnd::List(_)) => {
+                if let Some(frame) = items.last_mut() {
+                    frame.nested_lists = frame.nested_lists.saturating_sub(1);
+                }
+            }
+            Event::End(TagEnd::Item) => {
+                if let Some(frame) = items.pop() {
+                    let own_text = collapse_whitespace(&frame.text);
+                    if let Some((dest, offset)) = frame.link {
+                        doc.items.push(LinkedItem {
+                            dest,
+                            link_text: collapse_whitespace(&frame.link_text),
+                            offset,
+                            heading_index: doc.headings.len().checked_sub(1),
+                            topics: frame.children,
+                        });
+                    }
+                    if let Some(parent) = items.last_mut()
+                        && !own_text.is_empty()
+                    {
+                        parent.children.push(own_text);
+                    }
+                }
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => {
+                let kind = match link_type {
+                    LinkType::Autolink | LinkType::Email => LinkKind::Autolink,
+                    LinkType::Inline => LinkKind::Inline,
+                    _ => LinkKind::Reference,
+                };
+                doc.links.push(DocLink {
+                    dest: dest_url.to_string(),
+                    offset: range.start,
+                    kind,
+                });
+                if let Some(frame) = items.last_mut()
+                    && frame.nested_lists == 0
+                {
+                    if frame.link.is_none() && frame.text.trim().is_empty() {
+                        frame.link = Some((dest_url.to_string(), range.start));
+                        frame.in_link_depth = 1;
+                    } else if frame.in_link_depth > 0 {
+                        frame.in_link_depth += 1;
+                    }
+                }
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some(frame) = items.last_mut() {
+                    frame.in_link_depth = frame.in_link_depth.saturating_sub(1);
+                }
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                doc.links.push(DocLink {
+                    dest: dest_url.to_string(),
+                    offset: range.start,
+                    kind: LinkKind::Image,
+                });
+            }
+            Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), Vec::new())),
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((html, pieces)) = html_block.take() {
+                    scan_html(&mut doc, &html, |offset| {
+                        // Map an offset in the joined block back to the source.
+                        let mut joined_start = 0;
+                        for &(source_start, len) in &pieces {
+                            if offset < joined_start + len {
+                                return source_start + offset - joined_start;
+                            }
+                            joined_start += len;
+                        }
+                        pieces.last().map_or(0, |&(s, l)| s + l)
+                    });
+                }
+            }
+            Event::Html(html) => match html_block.as_mut() {
+                Some((joined, pieces)) => {
+                    pieces.push((range.start, html.len()));
+                    joined.push_str(&html);
+                }
+                None => scan_html(&mut doc, &html, |offset| range.start + offset),
+            },
+            Event::InlineHtml(html) => scan_html(&mut doc, &html, |offset| range.start + offset),
+            Event::Text(text) | Event::Code(text) => {
+                doc.word_count += text.split_whitespace().count();
+                if let Some((_, _, _, heading_text)) = heading.as_mut() {
+                    heading_text.push_str(&text);
+                }
+                if let Some(paragraph) = paragraph.as_mut() {
+                    paragraph.push_str(&text);
+                }
+                if let Some(frame) = items.last_mut()
+                    && frame.nested_lists == 0
+                {
+                    frame.text.push_str(&text);
+                    if frame.in_link_depth > 0 {
+                        frame.link_text.push_str(&text);
+                    }
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(paragraph) = paragraph.as_mut() {
+                    paragraph.push(' ');
+                }
+                if let Some(frame) = items.last_mut() {
+                    frame.text.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    doc
+}
+
+fn scan_html(doc: &mut ParsedDoc, html: &str, to_source: impl Fn(usize) -> usize) {
+    if !html.contains('=') {
+        return;
+    }
+    for attr in raw_html::attributes(html) {
+        if raw_html::is_link(&attr) {
+            doc.links.push(DocLink {
+                dest: attr.value.to_string(),
+                offset: to_source(attr.tag_offset),
+                kind: LinkKind::RawHtml,
+            });
+        } else if raw_html::is_anchor(&attr) && !attr.value.is_empty() {
+            doc.anchors.insert(attr.value.to_string());
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_links_and_items_come_out_with_offsets() {
+        let text = "# Title\n\nSummary *here*.\n\n## Setup {#custom}\n\n## Setup\n\n1. [Mod](../modules/a/README.md)\n    - Topic one\n    - Topic **two**\n\nSee <https://x.test> and ![i](img.png).\n";
+        let doc = parse(text);
+        assert_eq!(doc.title.as_deref(), Some("Title"));
+        assert_eq!(doc.description.as_deref(), Some("Summary here."));
+        let ids: Vec<_> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["title", "custom", "setup"]);
+        assert_eq!(doc.items.len(), 1);
+        let item = &doc.items[0];
+        assert_eq!(item.dest, "../modules/a/README.md");
+        assert_eq!(item.link_text, "Mod");
+        assert_eq!(item.topics, ["Topic one", "Topic two"]);
+        assert_eq!(item.heading_index, Some(2));
+        assert_eq!(&text[item.offset..item.offset + 1], "[");
+        let kinds: Vec<_> = doc.links.iter().map(|l| l.kind).collect();
+        assert_eq!(kinds, [LinkKind::Inline, LinkKind::Autolink, LinkKind::Image]);
+    }
+
+    #[test]
+    fn raw_html_links_and_anchors_are_found() {
+        let doc = parse("<p align=\"center\">\n  <a href=\"x.md\" name=\"top\">x</a>\n</p>\n\nText <span id=\"here\"></span>\n");
+        assert_eq!(doc.links.len(), 1);
+        assert_eq!(doc.links[0].kind, LinkKind::RawHtml);
+        assert!(doc.has_anchor("top"));
+        assert!(doc.has_anchor("here"));
+    }
+}
