@@ -1,1 +1,333 @@
+//! The command line: the only place that knows clap. Each command runs the pipeline and
+//! returns an exit code: 0 clean, 1 content errors, 2 usage or environment failure.
 
+use crate::diagnostics::{self, Diagnostic, Severity};
+use crate::load::LoadOptions;
+use crate::output;
+use crate::pipeline;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_CONTENT: i32 = 1;
+pub const EXIT_ENVIRONMENT: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "pathbook", version = env!("PATHBOOK_VERSION"), about = "Build, check and preview learning-path websites")]
+pub struct Cli {
+    /// When to colour output
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Print only errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into the build folder (default `book/`)
+    Build {
+        /// Project folder (holds book.toml and content/)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Output folder, instead of `[build] build-dir`
+        #[arg(short, long)]
+        dest_dir: Option<PathBuf>,
+    },
+    /// Check links, fragments and path structure without writing anything
+    Check {
+        /// A pathbook project, or any folder of Markdown
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Fail (exit 1) on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Skip files matching this glob (repeatable)
+        #[arg(long, value_name = "GLOB")]
+        exclude: Vec<String>,
+    },
+    /// Serve the site with live reload while you edit
+    Serve {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(short, long, default_value_t = 3000)]
+        port: u16,
+        #[arg(short = 'n', long, default_value = "127.0.0.1")]
+        hostname: String,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of relying on file-system events
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Create a new site with an example path and two modules
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Delete the build folder (only one that pathbook built)
+    Clean {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        #[arg(short, long)]
+        dest_dir: Option<PathBuf>,
+    },
+}
+
+pub struct Terminal {
+    pub color_out: bool,
+    pub color_err: bool,
+    pub quiet: bool,
+}
+
+impl Terminal {
+    fn new(choice: ColorChoice, quiet: bool) -> Terminal {
+        let allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let decide = |is_tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => allowed && is_tty,
+        };
+        Terminal {
+            color_out: decide(std::io::stdout().is_terminal()),
+            color_err: decide(std::io::stderr().is_terminal()),
+            quiet,
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> i32 {
+    let terminal = Terminal::new(cli.color, cli.quiet);
+    match cli.command {
+        Command::Build { dir, dest_dir } => build(&dir, dest_dir, &terminal),
+        Command::Check {
+            dir,
+            format,
+            deny_warnings,
+            exclude,
+        } => check(&dir, format, deny_warnings, exclude, &terminal),
+        Command::Serve {
+            dir,
+            port,
+            hostname,
+            open,
+            poll,
+        } => crate::serve::run(crate::serve::ServeOptions {
+            project_dir: dir,
+            port,
+            hostname,
+            open,
+            poll,
+        }),
+        Command::Init { dir } => init(&dir),
+        Command::Clean { dir, dest_dir } => clean(&dir, dest_dir),
+    }
+}
+
+fn print_diagnostics_to_stderr(diagnostics: &[Diagnostic], terminal: &Terminal) {
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        if terminal.quiet && d.severity == Severity::Warning {
+            continue;
+        }
+        let _ = writeln!(err, "{}", diagnostics::human(d, terminal.color_err));
+    }
+}
+
+fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
+    let started = Instant::now();
+    let explicit = dest_dir.is_some();
+    let config = match crate::config::Config::load(dir) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_ENVIRONMENT;
+        }
+    };
+    let dest = dest_dir.unwrap_or_else(|| dir.join(&config.build.build_dir));
+    if let Err(err) = output::check_destination(&dest, dir, &config.content_dir(dir), explicit) {
+        eprintln!("error: {err}");
+        return EXIT_ENVIRONMENT;
+    }
+    let options = LoadOptions {
+        build_dir: Some(dest.clone()),
+        ..LoadOptions::default()
+    };
+    let built = match pipeline::build(dir, &options) {
+        Ok(built) => built,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_ENVIRONMENT;
+        }
+    };
+    print_diagnostics_to_stderr(&built.report.diagnostics, terminal);
+    if built.report.has_errors() {
+        eprintln!(
+            "error: build failed: {}; the previous site in {} is unchanged",
+            built.report.summary,
+            dest.display()
+        );
+        return EXIT_CONTENT;
+    }
+    if let Err(err) = output::write_atomically(&built.output, &dest) {
+        eprintln!("error: {err}");
+        return EXIT_ENVIRONMENT;
+    }
+    if !terminal.quiet {
+        let pages = built
+            .output
+            .files
+            .keys()
+            .filter(|k| k.ends_with(".html"))
+            .count();
+        println!(
+            "built {pages} pages in {:.2} s → {}",
+            started.elapsed().as_secs_f64(),
+            dest.display()
+        );
+    }
+    EXIT_OK
+}
+
+fn check(
+    dir: &Path,
+    format: Format,
+    deny_warnings: bool,
+    exclude: Vec<String>,
+    terminal: &Terminal,
+) -> i32 {
+    let options = LoadOptions {
+        exclude,
+        ..LoadOptions::default()
+    };
+    let report = match pipeline::check(dir, &options) {
+        Ok(report) => report,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_ENVIRONMENT;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    match format {
+        Format::Json => {
+            let _ = writeln!(
+                out,
+                "{}",
+                diagnostics::json(&report.diagnostics, &report.summary)
+            );
+        }
+        Format::Github => {
+            for d in &report.diagnostics {
+                let _ = writeln!(out, "{}", diagnostics::github(d));
+            }
+            let _ = writeln!(out, "{}", report.summary);
+        }
+        Format::Human => {
+            for d in &report.diagnostics {
+                if terminal.quiet && d.severity == Severity::Warning {
+                    continue;
+                }
+                let _ = writeln!(out, "{}", diagnostics::human(d, terminal.color_out));
+            }
+            let _ = writeln!(out, "{}", report.summary);
+        }
+    }
+    if report.summary.errors > 0 || (deny_warnings && report.summary.warnings > 0) {
+        EXIT_CONTENT
+    } else {
+        EXIT_OK
+    }
+}
+
+fn clean(dir: &Path, dest_dir: Option<PathBuf>) -> i32 {
+    let config = match crate::config::Config::load(dir) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_ENVIRONMENT;
+        }
+    };
+    let dest = dest_dir.unwrap_or_else(|| dir.join(&config.build.build_dir));
+    match output::clean(&dest) {
+        Ok(true) => {
+            println!("removed {}", dest.display());
+            EXIT_OK
+        }
+        Ok(false) => {
+            println!("nothing to clean: {} does not exist", dest.display());
+            EXIT_OK
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            EXIT_ENVIRONMENT
+        }
+    }
+}
+
+const INIT_FILES: &[(&str, &str)] = &[
+    ("book.toml", include_str!("init/book.toml")),
+    (
+        "content/paths/getting-started.md",
+        include_str!("init/getting-started.md"),
+    ),
+    (
+        "content/modules/first-steps/README.md",
+        include_str!("init/first-steps.md"),
+    ),
+    (
+        "content/modules/next-steps/README.md",
+        include_str!("init/next-steps.md"),
+    ),
+];
+
+fn init(dir: &Path) -> i32 {
+    for (rel, _) in INIT_FILES {
+        if dir.join(rel).exists() {
+            eprintln!(
+                "error: {} already exists; init writes only into a folder without a pathbook site",
+                dir.join(rel).display()
+            );
+            return EXIT_ENVIRONMENT;
+        }
+    }
+    for (rel, text) in INIT_FILES {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent()
+            && let Err(err) = std::fs::create_dir_all(parent)
+        {
+            eprintln!("error: {}: {err}", parent.display());
+            return EXIT_ENVIRONMENT;
+        }
+        if let Err(err) = std::fs::write(&path, text) {
+            eprintln!("error: {}: {err}", path.display());
+            return EXIT_ENVIRONMENT;
+        }
+    }
+    println!(
+        "created a pathbook site in {}; next: `pathbook build {}`",
+        dir.display(),
+        dir.display()
+    );
+    EXIT_OK
+}

@@ -298,8 +298,11 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line_and_closest_key() {
-        let err = Config::parse("[book]\ntitle = \"T\"\n\n[build]\nbuid-dir = \"x\"\n", "book.toml".into())
-            .unwrap_err();
+        let err = Config::parse(
+            "[book]\ntitle = \"T\"\n\n[build]\nbuid-dir = \"x\"\n",
+            "book.toml".into(),
+        )
+        .unwrap_err();
         assert_eq!(err.line, Some(5));
         assert!(err.message.contains("buid-dir"), "{}", err.message);
         assert_eq!(err.help.as_deref(), Some("did you mean `build-dir`?"));
@@ -319,6 +322,9 @@ mod tests {
         )
         .unwrap();
         assert!(!config.output.html.search.enable);
-        assert_eq!(config.output.html.site_url.as_deref(), Some("https://x.test/"));
+        assert_eq!(
+            config.output.html.site_url.as_deref(),
+            Some("https://x.test/")
+        );
     }
 }

@@ -46,7 +46,14 @@ impl Diagnostic {
     }
 
     fn sort_key(&self) -> (&str, usize, usize, Severity, &str, &str) {
-        (&self.file, self.line, self.column, self.severity, self.code, &self.message)
+        (
+            &self.file,
+            self.line,
+            self.column,
+            self.severity,
+            self.code,
+            &self.message,
+        )
     }
 }
 
@@ -66,13 +73,20 @@ pub struct Summary {
 
 impl Summary {
     pub fn count(&mut self, diagnostics: &[Diagnostic]) {
-        self.errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+        self.errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         self.warnings = diagnostics.len() - self.errors;
     }
 }
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 impl std::fmt::Display for Summary {
@@ -130,14 +144,21 @@ pub fn human(diagnostic: &Diagnostic, color: bool) -> String {
     if let Some(line) = &diagnostic.source_line {
         let bar = paint.wrap("1;34", "|");
         let shown: String = line.replace('\t', "    ");
-        let before: String = line.chars().take(diagnostic.column.saturating_sub(1)).collect();
+        let before: String = line
+            .chars()
+            .take(diagnostic.column.saturating_sub(1))
+            .collect();
         let pad = before.replace('\t', "    ").chars().count();
         let width = diagnostic
             .target
             .as_ref()
             .map_or(1, |t| t.chars().count().clamp(1, 80));
         let _ = writeln!(out, "{gutter} {bar}");
-        let _ = writeln!(out, "{} {bar} {shown}", paint.wrap("1;34", &diagnostic.line.to_string()));
+        let _ = writeln!(
+            out,
+            "{} {bar} {shown}",
+            paint.wrap("1;34", &diagnostic.line.to_string())
+        );
         let _ = writeln!(
             out,
             "{gutter} {bar} {}{}",
@@ -146,7 +167,12 @@ pub fn human(diagnostic: &Diagnostic, color: bool) -> String {
         );
     }
     if let Some(help) = &diagnostic.help {
-        let _ = writeln!(out, "{gutter} {} {}", paint.wrap("1;34", "="), format_args!("{}: {help}", paint.wrap("1", "help")));
+        let _ = writeln!(
+            out,
+            "{gutter} {} {}",
+            paint.wrap("1;34", "="),
+            format_args!("{}: {help}", paint.wrap("1", "help"))
+        );
     }
     out
 }
@@ -225,7 +251,10 @@ mod tests {
     #[test]
     fn human_output_points_a_caret_at_the_link() {
         let text = human(&sample(), false);
-        assert!(text.starts_with("error[missing-fragment]: no heading `x`\n"), "{text}");
+        assert!(
+            text.starts_with("error[missing-fragment]: no heading `x`\n"),
+            "{text}"
+        );
         assert!(text.contains(" --> content/paths/p.md:3:5\n"), "{text}");
         assert!(text.contains("3 | See [a](../a.md#x), ok\n"), "{text}");
         assert!(text.contains("  |     ^^^^^^^^^\n"), "{text}");

@@ -83,9 +83,7 @@ impl FileIndex {
                     Ok(_) => index
                         .skipped
                         .push((rel, "symlink points outside the content root".into())),
-                    Err(err) => index
-                        .skipped
-                        .push((rel, format!("broken symlink: {err}"))),
+                    Err(err) => index.skipped.push((rel, format!("broken symlink: {err}"))),
                 }
             } else if file_type.is_dir() {
                 index.by_lowercase.insert(rel.to_lowercase(), rel.clone());
@@ -122,7 +120,9 @@ impl FileIndex {
 
     /// The real spelling of a path that exists only when case is ignored.
     pub fn case_insensitive(&self, rel: &str) -> Option<&str> {
-        self.by_lowercase.get(&rel.to_lowercase()).map(String::as_str)
+        self.by_lowercase
+            .get(&rel.to_lowercase())
+            .map(String::as_str)
     }
 
     pub fn markdown_files(&self) -> impl Iterator<Item = &String> {

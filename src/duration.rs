@@ -98,9 +98,20 @@ impl std::fmt::Display for Duration {
         match self.max {
             None => write!(f, "{}+ {}", number(self.min), self.unit.name(true)),
             Some(max) if (max - self.min).abs() < 0.05 => {
-                write!(f, "{} {}", number(self.min), self.unit.name(self.min != 1.0))
+                write!(
+                    f,
+                    "{} {}",
+                    number(self.min),
+                    self.unit.name(self.min != 1.0)
+                )
             }
-            Some(max) => write!(f, "{}-{} {}", number(self.min), number(max), self.unit.name(true)),
+            Some(max) => write!(
+                f,
+                "{}-{} {}",
+                number(self.min),
+                number(max),
+                self.unit.name(true)
+            ),
         }
     }
 }
@@ -192,14 +203,26 @@ pub fn split_heading(text: &str) -> HeadingParts {
         let inner = &title[open + 1..title.len() - 1];
         if let Some(duration) = parse_duration(inner).filter(|_| parts.duration.is_none()) {
             parts.duration = Some(duration);
-        } else if let Some(caps) = choose_regex().captures(inner.trim()).filter(|_| parts.choose.is_none()) {
+        } else if let Some(caps) = choose_regex()
+            .captures(inner.trim())
+            .filter(|_| parts.choose.is_none())
+        {
             let min: u32 = caps[1].parse().unwrap_or(1);
-            let max: u32 = caps.get(2).and_then(|m| m.as_str().parse().ok()).unwrap_or(min);
+            let max: u32 = caps
+                .get(2)
+                .and_then(|m| m.as_str().parse().ok())
+                .unwrap_or(min);
             parts.choose = Some(Choose {
                 min: min.min(max),
                 max: max.max(min),
             });
-        } else if looks_like_duration(inner) && inner.chars().any(|c| c.is_ascii_digit() || c.is_alphabetic()) && parts.bad_duration.is_none() && parts.duration.is_none() {
+        } else if looks_like_duration(inner)
+            && inner
+                .chars()
+                .any(|c| c.is_ascii_digit() || c.is_alphabetic())
+            && parts.bad_duration.is_none()
+            && parts.duration.is_none()
+        {
             parts.bad_duration = Some(inner.to_string());
         } else {
             break;
@@ -256,10 +279,18 @@ mod tests {
     fn duration_forms() {
         assert_eq!(parse_duration("4 weeks").unwrap().to_string(), "4 weeks");
         assert_eq!(parse_duration("8+ weeks").unwrap().to_string(), "8+ weeks");
-        assert_eq!(parse_duration("2-3 months").unwrap().to_string(), "2-3 months");
+        assert_eq!(
+            parse_duration("2-3 months").unwrap().to_string(),
+            "2-3 months"
+        );
         assert_eq!(parse_duration("1 week").unwrap().to_string(), "1 week");
         assert!(parse_duration("several weeks").is_none());
-        assert_eq!(split_heading("Foundations (several weeks)").bad_duration.as_deref(), Some("several weeks"));
+        assert_eq!(
+            split_heading("Foundations (several weeks)")
+                .bad_duration
+                .as_deref(),
+            Some("several weeks")
+        );
     }
 
     #[test]

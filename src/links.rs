@@ -10,7 +10,9 @@ pub enum Resolved {
     /// A URL with a scheme (`https:`, `mailto:`) or protocol-relative `//host`.
     External,
     /// `#fragment` on the same page (the fragment percent-decoded; empty for a bare `#`).
-    SamePage { fragment: String },
+    SamePage {
+        fragment: String,
+    },
     /// A file inside the content root that exists with this exact spelling.
     Local {
         rel: String,
@@ -103,7 +105,9 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
     if lower.starts_with("www.") {
         return problem(
             "schemeless-url",
-            format!("`{dest}` looks like a web address without a scheme; as written it is a relative file path"),
+            format!(
+                "`{dest}` looks like a web address without a scheme; as written it is a relative file path"
+            ),
             Some(format!("write `https://{dest}`")),
         );
     }
@@ -146,19 +150,28 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
         }
         return problem(
             "missing-file",
-            format!("folder `{}` has no README.md or index.md", display_rel(&rel)),
+            format!(
+                "folder `{}` has no README.md or index.md",
+                display_rel(&rel)
+            ),
             None,
         );
     }
     if let Some(real) = index.case_insensitive(&rel) {
         return problem(
             "case-mismatch",
-            format!("`{path}` exists only with different letter case: `{real}`; it breaks on case-sensitive file systems and hosts"),
-            Some(format!("the file is spelled `{}`", respell_case(&path, real))),
+            format!(
+                "`{path}` exists only with different letter case: `{real}`; it breaks on case-sensitive file systems and hosts"
+            ),
+            Some(format!(
+                "the file is spelled `{}`",
+                respell_case(&path, real)
+            )),
         );
     }
-    let help = suggest_path(&rel, index)
-        .map(|(component, name)| format!("did you mean `{}`?", respell(&path, &rel, component, name)));
+    let help = suggest_path(&rel, index).map(|(component, name)| {
+        format!("did you mean `{}`?", respell(&path, &rel, component, name))
+    });
     problem("missing-file", format!("`{path}` does not exist"), help)
 }
 
@@ -214,7 +227,10 @@ fn display_rel(rel: &str) -> &str {
 
 /// Relative URL from the page at `from` to `to` (both output paths like `a/b/index.html`).
 pub fn relative_url(from: &str, to: &str) -> String {
-    let from_dir: Vec<&str> = parent_of(from).split('/').filter(|p| !p.is_empty()).collect();
+    let from_dir: Vec<&str> = parent_of(from)
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .collect();
     let to_parts: Vec<&str> = to.split('/').collect();
     let common = from_dir
         .iter()
@@ -258,21 +274,46 @@ mod tests {
 
     #[test]
     fn resolves_files_folders_and_fragments() {
-        let idx = index(&["modules/a/README.md", "modules/b/index.md", "paths/p.md", "img/My Pic.png"]);
+        let idx = index(&[
+            "modules/a/README.md",
+            "modules/b/index.md",
+            "paths/p.md",
+            "img/My Pic.png",
+        ]);
         assert_eq!(
             resolve("paths/p.md", "../modules/a/README.md#x%20y", &idx),
-            Resolved::Local { rel: "modules/a/README.md".into(), fragment: Some("x y".into()), via_folder: false }
+            Resolved::Local {
+                rel: "modules/a/README.md".into(),
+                fragment: Some("x y".into()),
+                via_folder: false
+            }
         );
         assert_eq!(
             resolve("paths/p.md", "../modules/b/#f", &idx),
-            Resolved::Local { rel: "modules/b/index.md".into(), fragment: Some("f".into()), via_folder: true }
+            Resolved::Local {
+                rel: "modules/b/index.md".into(),
+                fragment: Some("f".into()),
+                via_folder: true
+            }
         );
         assert_eq!(
             resolve("paths/p.md", "/img/My%20Pic.png", &idx),
-            Resolved::Local { rel: "img/My Pic.png".into(), fragment: None, via_folder: false }
+            Resolved::Local {
+                rel: "img/My Pic.png".into(),
+                fragment: None,
+                via_folder: false
+            }
         );
-        assert_eq!(resolve("paths/p.md", "https://x.test", &idx), Resolved::External);
-        assert_eq!(resolve("paths/p.md", "#top", &idx), Resolved::SamePage { fragment: "top".into() });
+        assert_eq!(
+            resolve("paths/p.md", "https://x.test", &idx),
+            Resolved::External
+        );
+        assert_eq!(
+            resolve("paths/p.md", "#top", &idx),
+            Resolved::SamePage {
+                fragment: "top".into()
+            }
+        );
     }
 
     #[test]
@@ -296,15 +337,30 @@ mod tests {
         let Resolved::Problem(p) = resolve("paths/p.md", "../modules/alpah/README.md", &idx) else {
             panic!()
         };
-        assert_eq!(p.help.as_deref(), Some("did you mean `../modules/alpha/README.md`?"));
+        assert_eq!(
+            p.help.as_deref(),
+            Some("did you mean `../modules/alpha/README.md`?")
+        );
     }
 
     #[test]
     fn relative_urls_between_pages() {
-        assert_eq!(relative_url("paths/p/index.html", "modules/a/index.html#x"), "../../modules/a/index.html#x");
-        assert_eq!(relative_url("index.html", "modules/index.html"), "modules/index.html");
-        assert_eq!(relative_url("modules/a/index.html", "modules/b/index.html"), "../b/index.html");
-        assert_eq!(relative_url("modules/a/index.html", "modules/a/img.png"), "img.png");
+        assert_eq!(
+            relative_url("paths/p/index.html", "modules/a/index.html#x"),
+            "../../modules/a/index.html#x"
+        );
+        assert_eq!(
+            relative_url("index.html", "modules/index.html"),
+            "modules/index.html"
+        );
+        assert_eq!(
+            relative_url("modules/a/index.html", "modules/b/index.html"),
+            "../b/index.html"
+        );
+        assert_eq!(
+            relative_url("modules/a/index.html", "modules/a/img.png"),
+            "img.png"
+        );
         assert_eq!(root_prefix("paths/p/index.html"), "../../");
         assert_eq!(root_prefix("index.html"), "");
     }

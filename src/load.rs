@@ -216,10 +216,12 @@ fn build_ignore(
         }
     }
     for pattern in exclude {
-        builder.add_line(None, pattern).map_err(|err| LoadError::Io {
-            path: PathBuf::from("--exclude"),
-            message: format!("bad pattern `{pattern}`: {err}"),
-        })?;
+        builder
+            .add_line(None, pattern)
+            .map_err(|err| LoadError::Io {
+                path: PathBuf::from("--exclude"),
+                message: format!("bad pattern `{pattern}`: {err}"),
+            })?;
     }
     builder.build().map(Some).map_err(|err| LoadError::Io {
         path: PathBuf::from("--exclude"),

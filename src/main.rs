@@ -1,3 +1,6 @@
+use clap::Parser;
+
 fn main() {
-    println!("Hello, world!");
+    let cli = pathbook::cli::Cli::parse();
+    std::process::exit(pathbook::cli::run(cli));
 }

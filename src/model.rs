@@ -53,10 +53,11 @@ impl Phase {
 
     /// Every module reference in reading order.
     pub fn all_modules(&self) -> impl Iterator<Item = (Option<&Group>, &ModuleRef)> {
-        self.modules
-            .iter()
-            .map(|m| (None, m))
-            .chain(self.groups.iter().flat_map(|g| g.modules.iter().map(move |m| (Some(g), m))))
+        self.modules.iter().map(|m| (None, m)).chain(
+            self.groups
+                .iter()
+                .flat_map(|g| g.modules.iter().map(move |m| (Some(g), m))),
+        )
     }
 }
 
@@ -181,7 +182,9 @@ pub fn module_slug_for_link(modules_dir: &str, from_rel: &str, dest: &str) -> Op
     let slug = parts.next().filter(|s| !s.is_empty())?;
     match (parts.next(), parts.next()) {
         (None, _) | (Some(""), None) => Some(slug.to_string()),
-        (Some(file), None) if file.eq_ignore_ascii_case("readme.md") || file.eq_ignore_ascii_case("index.md") => {
+        (Some(file), None)
+            if file.eq_ignore_ascii_case("readme.md") || file.eq_ignore_ascii_case("index.md") =>
+        {
             Some(slug.to_string())
         }
         _ => None,
@@ -190,7 +193,9 @@ pub fn module_slug_for_link(modules_dir: &str, from_rel: &str, dest: &str) -> Op
 
 fn phase_label_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)^(phase|stage|part|step|level)\s+(\d+|[ivx]+)\b").expect("valid regex"))
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)^(phase|stage|part|step|level)\s+(\d+|[ivx]+)\b").expect("valid regex")
+    })
 }
 
 /// Builds the site model from a loaded project.
@@ -202,7 +207,10 @@ pub fn build(project: Project) -> Site {
     let path_files: Vec<&String> = project
         .docs
         .keys()
-        .filter(|rel| crate::discover::parent_of(rel) == paths_dir && project.layout == crate::load::Layout::Site)
+        .filter(|rel| {
+            crate::discover::parent_of(rel) == paths_dir
+                && project.layout == crate::load::Layout::Site
+        })
         .collect();
     let mut paths: Vec<LearningPath> = path_files
         .iter()
@@ -212,9 +220,15 @@ pub fn build(project: Project) -> Site {
 
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
     if project.layout == crate::load::Layout::Site {
-        let prefix = if modules_dir.is_empty() { String::new() } else { format!("{modules_dir}/") };
+        let prefix = if modules_dir.is_empty() {
+            String::new()
+        } else {
+            format!("{modules_dir}/")
+        };
         for dir in &project.index.dirs {
-            let Some(slug) = dir.strip_prefix(&prefix) else { continue };
+            let Some(slug) = dir.strip_prefix(&prefix) else {
+                continue;
+            };
             if slug.is_empty() || slug.contains('/') {
                 continue;
             }
@@ -225,7 +239,12 @@ pub fn build(project: Project) -> Site {
             if let Some(rel) = readme {
                 modules.insert(
                     slug.to_string(),
-                    Module { slug: slug.to_string(), rel, exists: true, used_by: Vec::new() },
+                    Module {
+                        slug: slug.to_string(),
+                        rel,
+                        exists: true,
+                        used_by: Vec::new(),
+                    },
                 );
             }
         }
@@ -233,23 +252,44 @@ pub fn build(project: Project) -> Site {
     for (path_index, path) in paths.iter().enumerate() {
         for (phase_index, phase) in path.phases.iter().enumerate() {
             let direct = phase.modules.iter().enumerate().map(|(i, m)| (None, i, m));
-            let grouped = phase
-                .groups
-                .iter()
-                .enumerate()
-                .flat_map(|(g, group)| group.modules.iter().enumerate().map(move |(i, m)| (Some(g), i, m)));
+            let grouped = phase.groups.iter().enumerate().flat_map(|(g, group)| {
+                group
+                    .modules
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, m)| (Some(g), i, m))
+            });
             for (group, reference, module_ref) in direct.chain(grouped) {
-                let module = modules.entry(module_ref.slug.clone()).or_insert_with(|| Module {
-                    slug: module_ref.slug.clone(),
-                    rel: format!("{}{}/README.md", if modules_dir.is_empty() { String::new() } else { format!("{modules_dir}/") }, module_ref.slug),
-                    exists: false,
-                    used_by: Vec::new(),
+                let module = modules
+                    .entry(module_ref.slug.clone())
+                    .or_insert_with(|| Module {
+                        slug: module_ref.slug.clone(),
+                        rel: format!(
+                            "{}{}/README.md",
+                            if modules_dir.is_empty() {
+                                String::new()
+                            } else {
+                                format!("{modules_dir}/")
+                            },
+                            module_ref.slug
+                        ),
+                        exists: false,
+                        used_by: Vec::new(),
+                    });
+                module.used_by.push(Usage {
+                    path: path_index,
+                    phase: phase_index,
+                    group,
+                    reference,
                 });
-                module.used_by.push(Usage { path: path_index, phase: phase_index, group, reference });
             }
         }
     }
-    Site { project, paths, modules }
+    Site {
+        project,
+        paths,
+        modules,
+    }
 }
 
 fn file_stem(rel: &str) -> &str {
@@ -303,12 +343,19 @@ impl PathParser<'_> {
         let heading = &self.doc.parsed.headings[index];
         let parts = split_heading(&heading.text);
         if let Some(text) = &parts.bad_duration {
-            self.bad_durations.push(BadDuration { offset: heading.offset, text: text.clone() });
+            self.bad_durations.push(BadDuration {
+                offset: heading.offset,
+                text: text.clone(),
+            });
         }
         parts
     }
 
-    fn module_refs(&self, heading_indexes: std::ops::Range<usize>, direct_only: Option<usize>) -> Vec<ModuleRef> {
+    fn module_refs(
+        &self,
+        heading_indexes: std::ops::Range<usize>,
+        direct_only: Option<usize>,
+    ) -> Vec<ModuleRef> {
         self.doc
             .parsed
             .items
@@ -353,7 +400,12 @@ impl PathParser<'_> {
                 continue;
             }
             groups.push(Group {
-                slug: slug_or(&mut group_slugger, &child_parts.title, "group", groups.len()),
+                slug: slug_or(
+                    &mut group_slugger,
+                    &child_parts.title,
+                    "group",
+                    groups.len(),
+                ),
                 title: child_parts.title,
                 heading_id: headings[child].id.clone(),
                 duration: child_parts.duration,
@@ -390,7 +442,11 @@ fn derived_duration(groups: &[Group], choose: Option<Choose>) -> Option<Duration
     let low = Duration::sum(by_min.iter().take(choose.min as usize).copied())?;
     let high = Duration::sum(by_min.iter().rev().take(choose.max as usize).copied())?;
     let high = high.to_unit(low.unit);
-    Some(Duration { min: low.min, max: high.max, unit: low.unit })
+    Some(Duration {
+        min: low.min,
+        max: high.max,
+        unit: low.unit,
+    })
 }
 
 fn slug_or(slugger: &mut Slugger, title: &str, fallback: &str, index: usize) -> String {
@@ -405,7 +461,11 @@ fn slug_or(slugger: &mut Slugger, title: &str, fallback: &str, index: usize) -> 
 
 pub fn parse_path(rel: &str, doc: &Doc, modules_dir: &str) -> LearningPath {
     let headings = &doc.parsed.headings;
-    let mut parser = PathParser { doc, modules_dir, bad_durations: Vec::new() };
+    let mut parser = PathParser {
+        doc,
+        modules_dir,
+        bad_durations: Vec::new(),
+    };
     let mut slugger = Slugger::default();
     let mut phases = Vec::new();
     let mut sections = Vec::new();
@@ -414,7 +474,12 @@ pub fn parse_path(rel: &str, doc: &Doc, modules_dir: &str) -> LearningPath {
     // Text before the first `##`, minus the title, is the introduction.
     sections.push(Section::Prose(None));
     let top_level: Vec<usize> = match first_h2 {
-        Some(_) => headings.iter().enumerate().filter(|(_, h)| h.level == 2).map(|(i, _)| i).collect(),
+        Some(_) => headings
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.level == 2)
+            .map(|(i, _)| i)
+            .collect(),
         None => Vec::new(),
     };
     for heading in top_level {
@@ -430,7 +495,9 @@ pub fn parse_path(rel: &str, doc: &Doc, modules_dir: &str) -> LearningPath {
             && parts.duration.is_none()
             && parts.choose.is_none()
             && !phase_children.is_empty()
-            && phase_children.iter().any(|&c| parser.has_modules(c) || split_heading(&headings[c].text).duration.is_some());
+            && phase_children.iter().any(|&c| {
+                parser.has_modules(c) || split_heading(&headings[c].text).duration.is_some()
+            });
         if is_container {
             let mut contained = Vec::new();
             for child in children {
@@ -440,9 +507,18 @@ pub fn parse_path(rel: &str, doc: &Doc, modules_dir: &str) -> LearningPath {
                 contained.push(phases.len());
                 phases.push(parser.phase(child, &mut slugger));
             }
-            sections.push(Section::Phases { heading_index: heading, container: true, phases: contained });
-        } else if parser.has_modules(heading) || parts.duration.is_some() || parts.choose.is_some() {
-            sections.push(Section::Phases { heading_index: heading, container: false, phases: vec![phases.len()] });
+            sections.push(Section::Phases {
+                heading_index: heading,
+                container: true,
+                phases: contained,
+            });
+        } else if parser.has_modules(heading) || parts.duration.is_some() || parts.choose.is_some()
+        {
+            sections.push(Section::Phases {
+                heading_index: heading,
+                container: false,
+                phases: vec![phases.len()],
+            });
             phases.push(parser.phase(heading, &mut slugger));
         } else {
             // Still reports an unparseable duration on a prose heading.
@@ -454,7 +530,11 @@ pub fn parse_path(rel: &str, doc: &Doc, modules_dir: &str) -> LearningPath {
     LearningPath {
         slug: file_stem(rel).to_string(),
         rel: rel.to_string(),
-        title: doc.parsed.title.clone().unwrap_or_else(|| file_stem(rel).replace(['-', '_'], " ")),
+        title: doc
+            .parsed
+            .title
+            .clone()
+            .unwrap_or_else(|| file_stem(rel).replace(['-', '_'], " ")),
         description: doc.parsed.description.clone(),
         phases,
         sections,
@@ -469,7 +549,11 @@ mod tests {
     use crate::source::SourceFile;
 
     fn path(text: &str) -> LearningPath {
-        let source = SourceFile::new("content/paths/p.md".into(), "paths/p.md".into(), text.into());
+        let source = SourceFile::new(
+            "content/paths/p.md".into(),
+            "paths/p.md".into(),
+            text.into(),
+        );
         let parsed = crate::markdown::parse(&source.text);
         parse_path("paths/p.md", &Doc { source, parsed }, "modules")
     }
@@ -480,25 +564,49 @@ mod tests {
         let p = path(seed);
         assert_eq!(p.title, "Machine Learning Engineer Learning Path");
         let titles: Vec<_> = p.phases.iter().map(|ph| ph.title.as_str()).collect();
-        assert_eq!(titles, ["Core ML Engineering Foundations", "Advanced ML Systems", "Specialization Tracks"]);
+        assert_eq!(
+            titles,
+            [
+                "Core ML Engineering Foundations",
+                "Advanced ML Systems",
+                "Specialization Tracks"
+            ]
+        );
         assert_eq!(p.total.unwrap().to_string(), "28-36 weeks");
         let tracks = &p.phases[2];
         assert_eq!(tracks.choose.unwrap().to_string(), "choose 2");
         assert_eq!(tracks.tracks().count(), 3);
         assert_eq!(tracks.slug, "specialization-tracks");
-        assert_eq!(tracks.heading_id, "specialization-tracks-choose-2-8-10-weeks");
+        assert_eq!(
+            tracks.heading_id,
+            "specialization-tracks-choose-2-8-10-weeks"
+        );
         let first = &p.phases[0].groups[0].modules[0];
         assert_eq!(first.slug, "machine-learning-basics");
-        assert_eq!(first.topics, ["Advanced ML algorithms", "Model evaluation strategies", "Feature engineering", "Ensemble methods"]);
+        assert_eq!(
+            first.topics,
+            [
+                "Advanced ML algorithms",
+                "Model evaluation strategies",
+                "Feature engineering",
+                "Ensemble methods"
+            ]
+        );
         assert_eq!(p.module_order().len(), 9);
         // Prose sections stay prose: Overview, Prerequisites, Essential Skills, ...
-        let prose = p.sections.iter().filter(|s| matches!(s, Section::Prose(Some(_)))).count();
+        let prose = p
+            .sections
+            .iter()
+            .filter(|s| matches!(s, Section::Prose(Some(_))))
+            .count();
         assert_eq!(prose, 6);
     }
 
     #[test]
     fn durations_on_groups_add_up_to_the_phase() {
-        let p = path("# P\n\n## Core\n\n### A (2 weeks)\n- [A](../modules/a/README.md)\n\n### B (3-4 weeks)\n- [B](../modules/b/README.md)\n");
+        let p = path(
+            "# P\n\n## Core\n\n### A (2 weeks)\n- [A](../modules/a/README.md)\n\n### B (3-4 weeks)\n- [B](../modules/b/README.md)\n",
+        );
         assert_eq!(p.phases.len(), 1);
         assert_eq!(p.phases[0].duration.unwrap().to_string(), "5-6 weeks");
         assert_eq!(p.total.unwrap().to_string(), "5-6 weeks");
@@ -506,7 +614,9 @@ mod tests {
 
     #[test]
     fn a_container_of_phase_headings_holds_phases() {
-        let p = path("# P\n\n## Core Modules\n\n### Phase 1: Basics (4 weeks)\n1. [A](../modules/a/README.md)\n\n### Phase 2: More (8+ weeks)\n1. [B](../modules/b/)\n\n## Notes\ntext\n");
+        let p = path(
+            "# P\n\n## Core Modules\n\n### Phase 1: Basics (4 weeks)\n1. [A](../modules/a/README.md)\n\n### Phase 2: More (8+ weeks)\n1. [B](../modules/b/)\n\n## Notes\ntext\n",
+        );
         let titles: Vec<_> = p.phases.iter().map(|ph| ph.title.as_str()).collect();
         assert_eq!(titles, ["Phase 1: Basics", "Phase 2: More"]);
         assert_eq!(p.total.unwrap().to_string(), "12+ weeks");
@@ -515,7 +625,9 @@ mod tests {
 
     #[test]
     fn numbered_phase_headings_and_paths_without_durations_or_modules() {
-        let p = path("# P\n\n## Phase 1: Mathematical Foundations (4-6 weeks)\n- [Linear algebra](../modules/la/README.md)\n\n## Phase 2: Models\n- [M](../modules/m/README.md)\n");
+        let p = path(
+            "# P\n\n## Phase 1: Mathematical Foundations (4-6 weeks)\n- [Linear algebra](../modules/la/README.md)\n\n## Phase 2: Models\n- [M](../modules/m/README.md)\n",
+        );
         assert_eq!(p.phases.len(), 2);
         assert_eq!(p.phases[0].title, "Phase 1: Mathematical Foundations");
         assert_eq!(p.phases[1].duration, None);
@@ -526,18 +638,36 @@ mod tests {
 
     #[test]
     fn tracks_with_durations_give_a_range_for_the_choice() {
-        let p = path("# P\n\n## Tracks (Choose 1-2)\n### X (2 weeks)\n- [X](../modules/x/README.md)\n### Y (4 weeks)\n- [Y](../modules/y/README.md)\n### Z (6 weeks)\n- [Z](../modules/z/README.md)\n");
+        let p = path(
+            "# P\n\n## Tracks (Choose 1-2)\n### X (2 weeks)\n- [X](../modules/x/README.md)\n### Y (4 weeks)\n- [Y](../modules/y/README.md)\n### Z (6 weeks)\n- [Z](../modules/z/README.md)\n",
+        );
         assert_eq!(p.phases[0].duration.unwrap().to_string(), "2-10 weeks");
         assert!(p.phases[0].groups.iter().all(|g| g.is_track));
     }
 
     #[test]
     fn module_links_in_every_form() {
-        for dest in ["../modules/x/README.md", "../modules/x/", "../modules/x", "../modules/x/README.md#part", "/modules/x/index.md"] {
-            assert_eq!(module_slug_for_link("modules", "paths/p.md", dest).as_deref(), Some("x"), "{dest}");
+        for dest in [
+            "../modules/x/README.md",
+            "../modules/x/",
+            "../modules/x",
+            "../modules/x/README.md#part",
+            "/modules/x/index.md",
+        ] {
+            assert_eq!(
+                module_slug_for_link("modules", "paths/p.md", dest).as_deref(),
+                Some("x"),
+                "{dest}"
+            );
         }
-        assert_eq!(module_slug_for_link("modules", "paths/p.md", "../modules/x/lesson.md"), None);
-        assert_eq!(module_slug_for_link("modules", "paths/p.md", "https://x/modules/x"), None);
+        assert_eq!(
+            module_slug_for_link("modules", "paths/p.md", "../modules/x/lesson.md"),
+            None
+        );
+        assert_eq!(
+            module_slug_for_link("modules", "paths/p.md", "https://x/modules/x"),
+            None
+        );
     }
 
     #[test]

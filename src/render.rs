@@ -1,1 +1,1066 @@
+//! Render: the site model → every output file, in memory. Pages render in parallel; each
+//! template gets a small typed context, and per-page navigation is bounded to the page's
+//! own path so output grows linearly with the site.
 
+use crate::links::{Resolved, relative_url, resolve, root_prefix};
+use crate::load::Doc;
+use crate::markdown::LinkKind;
+use crate::markdown::html::{HtmlOptions, HtmlSection, render as render_markdown};
+use crate::model::{Group, LearningPath, Phase, Section, Site};
+use crate::templates::Templates;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Everything a build writes: generated files as bytes, copied assets by source path.
+#[derive(Default)]
+pub struct Output {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub assets: BTreeMap<String, PathBuf>,
+}
+
+#[derive(Debug)]
+pub struct RenderError {
+    pub page: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "rendering {}: {}", self.page, self.message)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// Where each source file is published.
+pub struct Urls {
+    paths_dir: String,
+    modules_dir: String,
+    path_pages: BTreeMap<String, String>,
+    module_pages: BTreeMap<String, String>,
+}
+
+impl Urls {
+    pub fn new(site: &Site) -> Urls {
+        let config = &site.project.config;
+        Urls {
+            paths_dir: config.paths_dir(),
+            modules_dir: config.modules_dir(),
+            path_pages: site
+                .paths
+                .iter()
+                .map(|p| (p.rel.clone(), path_url(p)))
+                .collect(),
+            module_pages: site
+                .modules
+                .values()
+                .filter(|m| m.exists)
+                .map(|m| (m.rel.clone(), module_url(&m.slug)))
+                .collect(),
+        }
+    }
+
+    /// The output path of the source file `rel` (a page for Markdown, a copy otherwise).
+    pub fn output_of(&self, rel: &str) -> String {
+        if let Some(url) = self
+            .path_pages
+            .get(rel)
+            .or_else(|| self.module_pages.get(rel))
+        {
+            return url.clone();
+        }
+        let mapped = [(&self.modules_dir, "modules"), (&self.paths_dir, "paths")]
+            .iter()
+            .find_map(|(dir, out)| {
+                if dir.is_empty() {
+                    return None;
+                }
+                rel.strip_prefix(dir.as_str())
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .map(|rest| format!("{out}/{rest}"))
+            })
+            .unwrap_or_else(|| rel.to_string());
+        if !crate::discover::is_markdown(&mapped) {
+            return mapped;
+        }
+        let (dir, name) = match mapped.rsplit_once('/') {
+            Some((dir, name)) => (format!("{dir}/"), name),
+            None => (String::new(), mapped.as_str()),
+        };
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        if stem.eq_ignore_ascii_case("readme") || stem.eq_ignore_ascii_case("index") {
+            if dir.is_empty() {
+                // The root README would collide with the home page.
+                return "readme.html".into();
+            }
+            format!("{dir}index.html")
+        } else {
+            format!("{dir}{stem}.html")
+        }
+    }
+}
+
+pub fn path_url(path: &LearningPath) -> String {
+    format!("paths/{}/index.html", path.slug)
+}
+
+pub fn phase_url(path: &LearningPath, phase: &Phase) -> String {
+    format!("paths/{}/{}/index.html", path.slug, phase.slug)
+}
+
+pub fn group_url(path: &LearningPath, phase: &Phase, group: &Group) -> String {
+    if group.is_track {
+        format!(
+            "paths/{}/{}/{}/index.html",
+            path.slug, phase.slug, group.slug
+        )
+    } else {
+        format!("{}#{}", phase_url(path, phase), group.heading_id)
+    }
+}
+
+pub fn module_url(slug: &str) -> String {
+    format!("modules/{slug}/index.html")
+}
+
+/// The Markdown pages and asset files a site publishes: paths, modules, and whatever their
+/// links reach inside the content root, followed transitively.
+pub fn reachable(site: &Site) -> (BTreeSet<String>, BTreeSet<String>) {
+    let project = &site.project;
+    let mut pages: BTreeSet<String> = site.paths.iter().map(|p| p.rel.clone()).collect();
+    pages.extend(
+        site.modules
+            .values()
+            .filter(|m| m.exists)
+            .map(|m| m.rel.clone()),
+    );
+    let mut assets = BTreeSet::new();
+    let mut queue: Vec<String> = pages.iter().cloned().collect();
+    while let Some(rel) = queue.pop() {
+        let Some(doc) = project.docs.get(&rel) else {
+            continue;
+        };
+        for link in &doc.parsed.links {
+            if let Resolved::Local { rel: target, .. } = resolve(&rel, &link.dest, &project.index) {
+                if project.docs.contains_key(&target) {
+                    if pages.insert(target.clone()) {
+                        queue.push(target);
+                    }
+                } else if !crate::discover::is_markdown(&target) {
+                    assets.insert(target);
+                }
+            }
+        }
+    }
+    (pages, assets)
+}
+
+// ----- template contexts -----
+
+#[derive(Serialize, Clone)]
+pub struct SiteInfo {
+    pub title: String,
+    pub description: Option<String>,
+    pub language: String,
+    pub search: bool,
+    pub repository_url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct Link {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Base<'a> {
+    site: &'a SiteInfo,
+    kind: &'static str,
+    /// From this page back to the site root: `""`, `"../"`, ...
+    root: String,
+    page_url: String,
+    title: String,
+    description: Option<String>,
+    canonical: Option<String>,
+    nav: Option<&'a NavPath>,
+    breadcrumbs: Vec<Link>,
+    prev: Option<Link>,
+    next: Option<Link>,
+    edit_url: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct NavModule {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct NavGroup {
+    title: String,
+    url: String,
+    is_track: bool,
+    modules: Vec<NavModule>,
+}
+
+#[derive(Serialize, Clone)]
+struct NavPhase {
+    title: String,
+    url: String,
+    duration: Option<String>,
+    choose: Option<String>,
+    modules: Vec<NavModule>,
+    groups: Vec<NavGroup>,
+}
+
+/// The sidebar: one path's tree, built once per path and shared by its pages.
+#[derive(Serialize, Clone)]
+pub struct NavPath {
+    title: String,
+    url: String,
+    total: Option<String>,
+    phases: Vec<NavPhase>,
+}
+
+#[derive(Serialize, Clone)]
+struct ModuleCard {
+    title: String,
+    slug: String,
+    url: Option<String>,
+    summary: Option<String>,
+    topics: Vec<String>,
+    reading_minutes: usize,
+}
+
+#[derive(Serialize, Clone)]
+struct GroupCtx {
+    title: String,
+    id: String,
+    slug: String,
+    url: String,
+    duration: Option<String>,
+    is_track: bool,
+    modules: Vec<ModuleCard>,
+}
+
+#[derive(Serialize, Clone)]
+struct PhaseCtx {
+    number: usize,
+    title: String,
+    id: String,
+    slug: String,
+    url: String,
+    duration: Option<String>,
+    choose: Option<String>,
+    choose_min: Option<u32>,
+    choose_max: Option<u32>,
+    module_count: usize,
+    modules: Vec<ModuleCard>,
+    groups: Vec<GroupCtx>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+enum SectionCtx {
+    Prose {
+        html: String,
+    },
+    Phases {
+        /// For a `## Core Modules` container: its own heading.
+        container_title: Option<String>,
+        container_id: Option<String>,
+        phases: Vec<PhaseCtx>,
+    },
+}
+
+#[derive(Serialize, Clone)]
+struct PathSummary {
+    title: String,
+    slug: String,
+    url: String,
+    description: Option<String>,
+    total: Option<String>,
+    phase_count: usize,
+    module_count: usize,
+}
+
+#[derive(Serialize)]
+struct TocEntry {
+    level: u8,
+    id: String,
+    title: String,
+}
+
+#[derive(Serialize)]
+struct UsageCtx {
+    path: Link,
+    phase: Link,
+    group: Option<Link>,
+    is_track: bool,
+    topics: Vec<String>,
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    urls: Urls,
+    info: SiteInfo,
+    templates: &'a Templates,
+    navs: Vec<NavPath>,
+    sanitize: bool,
+    site_url: Option<String>,
+}
+
+fn reading_minutes(doc: Option<&Doc>) -> usize {
+    doc.map_or(1, |d| d.parsed.word_count.div_ceil(200).max(1))
+}
+
+impl<'a> Renderer<'a> {
+    fn module_card(&self, slug: &str, topics: &[String]) -> ModuleCard {
+        let module = &self.site.modules[slug];
+        let doc = self.site.doc(&module.rel);
+        ModuleCard {
+            title: self.site.module_title(slug),
+            slug: slug.to_string(),
+            url: module.exists.then(|| module_url(slug)),
+            summary: doc.and_then(|d| d.parsed.description.clone()),
+            topics: topics.to_vec(),
+            reading_minutes: reading_minutes(doc),
+        }
+    }
+
+    fn phase_ctx(&self, path: &LearningPath, index: usize) -> PhaseCtx {
+        let phase = &path.phases[index];
+        let card = |m: &crate::model::ModuleRef| self.module_card(&m.slug, &m.topics);
+        PhaseCtx {
+            number: index + 1,
+            title: phase.title.clone(),
+            id: phase.heading_id.clone(),
+            slug: phase.slug.clone(),
+            url: phase_url(path, phase),
+            duration: phase.duration.map(|d| d.to_string()),
+            choose: phase.choose.map(|c| c.to_string()),
+            choose_min: phase.choose.map(|c| c.min),
+            choose_max: phase.choose.map(|c| c.max),
+            module_count: phase.all_modules().count(),
+            modules: phase.modules.iter().map(card).collect(),
+            groups: phase
+                .groups
+                .iter()
+                .map(|g| GroupCtx {
+                    title: g.title.clone(),
+                    id: g.heading_id.clone(),
+                    slug: g.slug.clone(),
+                    url: group_url(path, phase, g),
+                    duration: g.duration.map(|d| d.to_string()),
+                    is_track: g.is_track,
+                    modules: g.modules.iter().map(card).collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn nav(&self, path: &LearningPath) -> NavPath {
+        let nav_module = |m: &crate::model::ModuleRef| NavModule {
+            title: self.site.module_title(&m.slug),
+            url: module_url(&m.slug),
+        };
+        NavPath {
+            title: path.title.clone(),
+            url: path_url(path),
+            total: path.total.map(|d| d.to_string()),
+            phases: path
+                .phases
+                .iter()
+                .map(|phase| NavPhase {
+                    title: phase.title.clone(),
+                    url: phase_url(path, phase),
+                    duration: phase.duration.map(|d| d.to_string()),
+                    choose: phase.choose.map(|c| c.to_string()),
+                    modules: phase.modules.iter().map(nav_module).collect(),
+                    groups: phase
+                        .groups
+                        .iter()
+                        .map(|g| NavGroup {
+                            title: g.title.clone(),
+                            url: group_url(path, phase, g),
+                            is_track: g.is_track,
+                            modules: g.modules.iter().map(nav_module).collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    fn base(&self, kind: &'static str, page_url: &str, title: String) -> Base<'_> {
+        let canonical = self
+            .site_url
+            .as_ref()
+            .map(|base| format!("{base}{}", pretty(page_url)));
+        Base {
+            site: &self.info,
+            kind,
+            root: root_prefix(page_url),
+            page_url: page_url.to_string(),
+            title,
+            description: None,
+            canonical,
+            nav: None,
+            breadcrumbs: Vec::new(),
+            prev: None,
+            next: None,
+            edit_url: None,
+        }
+    }
+
+    fn edit_url(&self, rel: &str) -> Option<String> {
+        let template = self
+            .site
+            .project
+            .config
+            .output
+            .html
+            .edit_url_template
+            .as_ref()?;
+        Some(template.replace("{path}", &self.site.project.display_path(rel)))
+    }
+
+    fn markdown(&self, rel: &str, page_url: &str, split: Option<u8>) -> Vec<HtmlSection> {
+        let doc = &self.site.project.docs[rel];
+        let index = &self.site.project.index;
+        let urls = &self.urls;
+        let rewrite = |dest: &str, _kind: LinkKind| -> Option<String> {
+            match resolve(rel, dest, index) {
+                Resolved::Local { rel: target, .. } => {
+                    let fragment = dest
+                        .split_once('#')
+                        .map(|(_, f)| format!("#{f}"))
+                        .unwrap_or_default();
+                    Some(format!(
+                        "{}{fragment}",
+                        relative_url(page_url, &urls.output_of(&target))
+                    ))
+                }
+                _ => None,
+            }
+        };
+        render_markdown(
+            &doc.source.text,
+            &HtmlOptions {
+                headings: &doc.parsed.headings,
+                rewrite: &rewrite,
+                skip_title: true,
+                split_level: split,
+                sanitize: self.sanitize,
+            },
+        )
+    }
+
+    fn toc(doc: &Doc) -> Vec<TocEntry> {
+        doc.parsed
+            .headings
+            .iter()
+            .filter(|h| h.level == 2 || h.level == 3)
+            .map(|h| TocEntry {
+                level: h.level,
+                id: h.id.clone(),
+                title: h.text.clone(),
+            })
+            .collect()
+    }
+
+    fn render(
+        &self,
+        template: &str,
+        context: &impl Serialize,
+        page: &str,
+    ) -> Result<Vec<u8>, RenderError> {
+        self.templates
+            .render(template, context)
+            .map(String::into_bytes)
+            .map_err(|message| RenderError {
+                page: page.to_string(),
+                message,
+            })
+    }
+
+    fn path_summary(&self, path: &LearningPath) -> PathSummary {
+        PathSummary {
+            title: path.title.clone(),
+            slug: path.slug.clone(),
+            url: path_url(path),
+            description: path.description.clone(),
+            total: path.total.map(|d| d.to_string()),
+            phase_count: path.phases.len(),
+            module_count: path.module_order().len(),
+        }
+    }
+
+    fn home(&self) -> Result<Vec<u8>, RenderError> {
+        #[derive(Serialize)]
+        struct Ctx<'a> {
+            #[serde(flatten)]
+            base: Base<'a>,
+            paths: Vec<PathSummary>,
+            module_count: usize,
+        }
+        let mut base = self.base("home", "index.html", self.info.title.clone());
+        base.description = self.info.description.clone();
+        let ctx = Ctx {
+            base,
+            paths: self
+                .site
+                .paths
+                .iter()
+                .map(|p| self.path_summary(p))
+                .collect(),
+            module_count: self.site.modules.values().filter(|m| m.exists).count(),
+        };
+        self.render("index.html", &ctx, "index.html")
+    }
+
+    fn crumbs_for_path(&self, path: &LearningPath) -> Vec<Link> {
+        vec![
+            Link {
+                title: "Home".into(),
+                url: "index.html".into(),
+            },
+            Link {
+                title: path.title.clone(),
+                url: path_url(path),
+            },
+        ]
+    }
+
+    fn path_page(&self, path_index: usize) -> Result<(String, Vec<u8>), RenderError> {
+        #[derive(Serialize)]
+        struct Ctx<'a> {
+            #[serde(flatten)]
+            base: Base<'a>,
+            path: PathSummary,
+            intro_html: String,
+            sections: Vec<SectionCtx>,
+        }
+        let path = &self.site.paths[path_index];
+        let url = path_url(path);
+        let html = self.markdown(&path.rel, &url, Some(2));
+        let by_heading: BTreeMap<Option<usize>, String> = html
+            .into_iter()
+            .map(|s| (s.heading_index, s.html))
+            .collect();
+        let headings = &self.site.project.docs[&path.rel].parsed.headings;
+        let sections = path
+            .sections
+            .iter()
+            .filter_map(|section| match section {
+                Section::Prose(None) => None,
+                Section::Prose(heading) => by_heading
+                    .get(heading)
+                    .map(|html| SectionCtx::Prose { html: html.clone() }),
+                Section::Phases {
+                    heading_index,
+                    container,
+                    phases,
+                } => Some(SectionCtx::Phases {
+                    container_title: container.then(|| headings[*heading_index].text.clone()),
+                    container_id: container.then(|| headings[*heading_index].id.clone()),
+                    phases: phases.iter().map(|&i| self.phase_ctx(path, i)).collect(),
+                }),
+            })
+            .collect();
+        let mut base = self.base("path", &url, path.title.clone());
+        base.description = path.description.clone();
+        base.nav = Some(&self.navs[path_index]);
+        base.breadcrumbs = self.crumbs_for_path(path);
+        base.edit_url = self.edit_url(&path.rel);
+        base.next = path.phases.first().map(|p| Link {
+            title: p.title.clone(),
+            url: phase_url(path, p),
+        });
+        let ctx = Ctx {
+            base,
+            path: self.path_summary(path),
+            intro_html: by_heading.get(&None).cloned().unwrap_or_default(),
+            sections,
+        };
+        Ok((url.clone(), self.render("path.html", &ctx, &url)?))
+    }
+
+    fn phase_pages(&self, path_index: usize) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+        #[derive(Serialize)]
+        struct PhaseCtxPage<'a> {
+            #[serde(flatten)]
+            base: Base<'a>,
+            path: PathSummary,
+            phase: PhaseCtx,
+        }
+        #[derive(Serialize)]
+        struct TrackCtxPage<'a> {
+            #[serde(flatten)]
+            base: Base<'a>,
+            path: PathSummary,
+            phase: PhaseCtx,
+            track: GroupCtx,
+        }
+        let path = &self.site.paths[path_index];
+        let mut pages = Vec::new();
+        for (index, phase) in path.phases.iter().enumerate() {
+            let url = phase_url(path, phase);
+            let ctx_phase = self.phase_ctx(path, index);
+            let mut base = self.base("phase", &url, format!("{} · {}", phase.title, path.title));
+            base.description = Some(format!(
+                "{} of {}: {} modules{}",
+                phase.title,
+                path.title,
+                ctx_phase.module_count,
+                phase.duration.map(|d| format!(", {d}")).unwrap_or_default()
+            ));
+            base.nav = Some(&self.navs[path_index]);
+            base.breadcrumbs = self.crumbs_for_path(path);
+            base.breadcrumbs.push(Link {
+                title: phase.title.clone(),
+                url: url.clone(),
+            });
+            base.prev = Some(match index.checked_sub(1) {
+                Some(prev) => Link {
+                    title: path.phases[prev].title.clone(),
+                    url: phase_url(path, &path.phases[prev]),
+                },
+                None => Link {
+                    title: path.title.clone(),
+                    url: path_url(path),
+                },
+            });
+            base.next = path.phases.get(index + 1).map(|p| Link {
+                title: p.title.clone(),
+                url: phase_url(path, p),
+            });
+            for (group, track) in phase.groups.iter().zip(&ctx_phase.groups) {
+                if !group.is_track {
+                    continue;
+                }
+                let track_url = group_url(path, phase, group);
+                let mut track_base = self.base(
+                    "track",
+                    &track_url,
+                    format!("{} · {}", group.title, path.title),
+                );
+                track_base.description = Some(format!(
+                    "{} track in {} ({})",
+                    group.title, phase.title, path.title
+                ));
+                track_base.nav = Some(&self.navs[path_index]);
+                track_base.breadcrumbs = base.breadcrumbs.clone();
+                track_base.breadcrumbs.push(Link {
+                    title: group.title.clone(),
+                    url: track_url.clone(),
+                });
+                track_base.prev = Some(Link {
+                    title: phase.title.clone(),
+                    url: url.clone(),
+                });
+                let ctx = TrackCtxPage {
+                    base: track_base,
+                    path: self.path_summary(path),
+                    phase: ctx_phase.clone(),
+                    track: track.clone(),
+                };
+                pages.push((
+                    track_url.clone(),
+                    self.render("track.html", &ctx, &track_url)?,
+                ));
+            }
+            let ctx = PhaseCtxPage {
+                base,
+                path: self.path_summary(path),
+                phase: ctx_phase,
+            };
+            pages.push((url.clone(), self.render("phase.html", &ctx, &url)?));
+        }
+        Ok(pages)
+    }
+
+    fn module_page(&self, slug: &str) -> Result<(String, Vec<u8>), RenderError> {
+        #[derive(Serialize)]
+        struct ModuleCtx {
+            title: String,
+            slug: String,
+            html: String,
+            toc: Vec<TocEntry>,
+            reading_minutes: usize,
+            usages: Vec<UsageCtx>,
+        }
+        #[derive(Serialize)]
+        struct Ctx<'a> {
+            #[serde(flatten)]
+            base: Base<'a>,
+            module: ModuleCtx,
+        }
+        let module = &self.site.modules[slug];
+        let doc = &self.site.project.docs[&module.rel];
+        let url = module_url(slug);
+        let title = self.site.module_title(slug);
+        let html: String = self
+            .markdown(&module.rel, &url, None)
+            .into_iter()
+            .map(|s| s.html)
+            .collect();
+        let usages: Vec<UsageCtx> = module
+            .used_by
+            .iter()
+            .map(|usage| {
+                let path = &self.site.paths[usage.path];
+                let phase = &path.phases[usage.phase];
+                let group = usage.group.map(|g| &phase.groups[g]);
+                UsageCtx {
+                    path: Link {
+                        title: path.title.clone(),
+                        url: path_url(path),
+                    },
+                    phase: Link {
+                        title: phase.title.clone(),
+                        url: phase_url(path, phase),
+                    },
+                    group: group.map(|g| Link {
+                        title: g.title.clone(),
+                        url: group_url(path, phase, g),
+                    }),
+                    is_track: group.is_some_and(|g| g.is_track),
+                    topics: self.site.reference(*usage).topics.clone(),
+                }
+            })
+            .collect();
+        let mut base = self.base("module", &url, title.clone());
+        base.description = doc.parsed.description.clone();
+        base.edit_url = self.edit_url(&module.rel);
+        if let Some(first) = module.used_by.first() {
+            let path = &self.site.paths[first.path];
+            let phase = &path.phases[first.phase];
+            base.nav = Some(&self.navs[first.path]);
+            base.breadcrumbs = self.crumbs_for_path(path);
+            base.breadcrumbs.push(Link {
+                title: phase.title.clone(),
+                url: phase_url(path, phase),
+            });
+            if let Some(g) = first.group {
+                let group = &phase.groups[g];
+                if group.is_track {
+                    base.breadcrumbs.push(Link {
+                        title: group.title.clone(),
+                        url: group_url(path, phase, group),
+                    });
+                }
+            }
+            let order = path.module_order();
+            if let Some(position) = order.iter().position(|s| *s == slug) {
+                let link = |s: &str| Link {
+                    title: self.site.module_title(s),
+                    url: module_url(s),
+                };
+                base.prev = position.checked_sub(1).map(|p| link(order[p]));
+                base.next = order.get(position + 1).map(|s| link(s));
+            }
+        } else {
+            base.breadcrumbs = vec![
+                Link {
+                    title: "Home".into(),
+                    url: "index.html".into(),
+                },
+                Link {
+                    title: "Modules".into(),
+                    url: "modules/index.html".into(),
+                },
+            ];
+        }
+        base.breadcrumbs.push(Link {
+            title: title.clone(),
+            url: url.clone(),
+        });
+        let ctx = Ctx {
+            base,
+            module: ModuleCtx {
+                title,
+                slug: slug.to_string(),
+                html,
+                toc: Self::toc(doc),
+                reading_minutes: reading_minutes(Some(doc)),
+                usages,
+            },
+        };
+        Ok((url.clone(), self.render("module.html", &ctx, &url)?))
+    }
+
+    fn modules_index(&self) -> Result<Vec<u8>, RenderError> {
+        #[derive(Serialize)]
+        struct Entry {
+            title: String,
+            url: String,
+            letter: String,
+            summary: Option<String>,
+            reading_minutes: usize,
+            paths: Vec<Link>,
+        }
+        #[derive(Serialize)]
+        struct Ctx<'a> {
+            #[serde(flatten)]
+            base: Base<'a>,
+            modules: Vec<Entry>,
+            letters: Vec<String>,
+        }
+        let mut modules: Vec<Entry> = self
+            .site
+            .modules
+            .values()
+            .filter(|m| m.exists)
+            .map(|m| {
+                let title = self.site.module_title(&m.slug);
+                let doc = self.site.doc(&m.rel);
+                let mut path_indexes: Vec<usize> = m.used_by.iter().map(|u| u.path).collect();
+                path_indexes.dedup();
+                Entry {
+                    letter: title
+                        .chars()
+                        .next()
+                        .map(|c| c.to_uppercase().to_string())
+                        .unwrap_or_default(),
+                    url: module_url(&m.slug),
+                    summary: doc.and_then(|d| d.parsed.description.clone()),
+                    reading_minutes: reading_minutes(doc),
+                    paths: path_indexes
+                        .into_iter()
+                        .map(|i| Link {
+                            title: self.site.paths[i].title.clone(),
+                            url: path_url(&self.site.paths[i]),
+                        })
+                        .collect(),
+                    title,
+                }
+            })
+            .collect();
+        modules.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        let mut letters: Vec<String> = modules.iter().map(|m| m.letter.clone()).collect();
+        letters.dedup();
+        let mut base = self.base(
+            "modules",
+            "modules/index.html",
+            format!("All modules · {}", self.info.title),
+        );
+        base.description = Some(format!(
+            "All {} modules of {}, A to Z.",
+            modules.len(),
+            self.info.title
+        ));
+        base.breadcrumbs = vec![
+            Link {
+                title: "Home".into(),
+                url: "index.html".into(),
+            },
+            Link {
+                title: "Modules".into(),
+                url: "modules/index.html".into(),
+            },
+        ];
+        self.render(
+            "modules.html",
+            &Ctx {
+                base,
+                modules,
+                letters,
+            },
+            "modules/index.html",
+        )
+    }
+
+    fn plain_page(&self, rel: &str) -> Result<(String, Vec<u8>), RenderError> {
+        #[derive(Serialize)]
+        struct PageCtx {
+            title: String,
+            html: String,
+            toc: Vec<TocEntry>,
+        }
+        #[derive(Serialize)]
+        struct Ctx<'a> {
+            #[serde(flatten)]
+            base: Base<'a>,
+            page: PageCtx,
+        }
+        let doc = &self.site.project.docs[rel];
+        let url = self.urls.output_of(rel);
+        let title = doc.parsed.title.clone().unwrap_or_else(|| {
+            rel.rsplit('/')
+                .next()
+                .unwrap_or(rel)
+                .trim_end_matches(".md")
+                .replace(['-', '_'], " ")
+        });
+        let html: String = self
+            .markdown(rel, &url, None)
+            .into_iter()
+            .map(|s| s.html)
+            .collect();
+        let mut base = self.base("page", &url, title.clone());
+        base.description = doc.parsed.description.clone();
+        base.edit_url = self.edit_url(rel);
+        base.breadcrumbs = vec![
+            Link {
+                title: "Home".into(),
+                url: "index.html".into(),
+            },
+            Link {
+                title: title.clone(),
+                url: url.clone(),
+            },
+        ];
+        let ctx = Ctx {
+            base,
+            page: PageCtx {
+                title,
+                html,
+                toc: Self::toc(doc),
+            },
+        };
+        Ok((url.clone(), self.render("page.html", &ctx, &url)?))
+    }
+
+    fn not_found(&self) -> Result<Vec<u8>, RenderError> {
+        let mut base = self.base(
+            "404",
+            "404.html",
+            format!("Page not found · {}", self.info.title),
+        );
+        // A 404 page is served at any depth, so its links must not be relative.
+        base.root = self.site_url.clone().unwrap_or_else(|| "/".into());
+        self.render("404.html", &base, "404.html")
+    }
+}
+
+/// `a/b/index.html` → `a/b/`, for canonical links and the sitemap.
+fn pretty(url: &str) -> &str {
+    url.strip_suffix("index.html").unwrap_or(url)
+}
+
+pub fn site_info(site: &Site) -> SiteInfo {
+    let book = &site.project.config.book;
+    SiteInfo {
+        title: book
+            .title
+            .clone()
+            .or_else(|| (site.paths.len() == 1).then(|| site.paths[0].title.clone()))
+            .unwrap_or_else(|| "Learning paths".into()),
+        description: book.description.clone(),
+        language: book.language.clone(),
+        search: site.project.config.output.html.search.enable,
+        repository_url: site.project.config.output.html.git_repository_url.clone(),
+    }
+}
+
+pub fn render(
+    site: &Site,
+    templates: &Templates,
+    pages: &BTreeSet<String>,
+    assets: &BTreeSet<String>,
+) -> Result<Output, RenderError> {
+    let html_config = &site.project.config.output.html;
+    let site_url = html_config.site_url.as_ref().map(|u| {
+        if u.ends_with('/') {
+            u.clone()
+        } else {
+            format!("{u}/")
+        }
+    });
+    let mut renderer = Renderer {
+        site,
+        urls: Urls::new(site),
+        info: site_info(site),
+        templates,
+        navs: Vec::new(),
+        sanitize: html_config.sanitize,
+        site_url,
+    };
+    renderer.navs = site.paths.iter().map(|p| renderer.nav(p)).collect();
+    let renderer = renderer;
+
+    let mut output = Output::default();
+    output.files.insert("index.html".into(), renderer.home()?);
+    output
+        .files
+        .insert("modules/index.html".into(), renderer.modules_index()?);
+    output
+        .files
+        .insert("404.html".into(), renderer.not_found()?);
+
+    let path_pages: Vec<Result<Vec<(String, Vec<u8>)>, RenderError>> = (0..site.paths.len())
+        .into_par_iter()
+        .map(|i| {
+            let mut pages = vec![renderer.path_page(i)?];
+            pages.extend(renderer.phase_pages(i)?);
+            Ok(pages)
+        })
+        .collect();
+    for result in path_pages {
+        output.files.extend(result?);
+    }
+    let module_rels: BTreeSet<&str> = site
+        .modules
+        .values()
+        .filter(|m| m.exists)
+        .map(|m| m.rel.as_str())
+        .collect();
+    let path_rels: BTreeSet<&str> = site.paths.iter().map(|p| p.rel.as_str()).collect();
+    let others: Vec<&String> = pages
+        .iter()
+        .filter(|rel| !module_rels.contains(rel.as_str()) && !path_rels.contains(rel.as_str()))
+        .collect();
+    let modules: Vec<&String> = site
+        .modules
+        .values()
+        .filter(|m| m.exists)
+        .map(|m| &m.slug)
+        .collect();
+    let rendered: Vec<Result<(String, Vec<u8>), RenderError>> = modules
+        .par_iter()
+        .map(|slug| renderer.module_page(slug))
+        .chain(others.par_iter().map(|rel| renderer.plain_page(rel)))
+        .collect();
+    for result in rendered {
+        let (url, bytes) = result?;
+        output.files.insert(url, bytes);
+    }
+
+    for rel in assets {
+        output.assets.insert(
+            renderer.urls.output_of(rel),
+            site.project.content_dir.join(rel),
+        );
+    }
+    for (name, bytes) in crate::templates::static_files(&site.project.project_dir) {
+        output.files.insert(format!("static/{name}"), bytes);
+    }
+    if let Some(base) = &renderer.site_url {
+        output
+            .files
+            .insert("sitemap.xml".into(), sitemap(base, &output).into_bytes());
+    }
+    Ok(output)
+}
+
+fn sitemap(base: &str, output: &Output) -> String {
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for url in output
+        .files
+        .keys()
+        .filter(|u| u.ends_with(".html") && *u != "404.html")
+    {
+        xml.push_str(&format!(
+            "  <url><loc>{}{}</loc></url>\n",
+            crate::markdown::html::escape_attr(base),
+            crate::markdown::html::escape_attr(pretty(url))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}

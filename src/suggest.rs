@@ -7,7 +7,12 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     let limit = (wanted.chars().count().div_ceil(3)).clamp(1, 6);
     candidates
         .into_iter()
-        .map(|candidate| (strsim::osa_distance(&wanted_lower, &candidate.to_lowercase()), candidate))
+        .map(|candidate| {
+            (
+                strsim::osa_distance(&wanted_lower, &candidate.to_lowercase()),
+                candidate,
+            )
+        })
         .filter(|(distance, _)| *distance <= limit)
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
@@ -17,7 +22,10 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
 mod tests {
     #[test]
     fn near_names_are_suggested_and_far_ones_are_not() {
-        assert_eq!(super::closest("buid-dir", ["build-dir", "on-broken-links"]), Some("build-dir"));
+        assert_eq!(
+            super::closest("buid-dir", ["build-dir", "on-broken-links"]),
+            Some("build-dir")
+        );
         assert_eq!(super::closest("xyz", ["build-dir"]), None);
     }
 }

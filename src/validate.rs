@@ -1,1 +1,308 @@
+//! Validate: every link and fragment, and the structure of paths and modules, as
+//! [`Diagnostic`] values. `check` reports them; `build` fails on errors; `serve` shows them.
 
+use crate::config::BrokenLinkPolicy;
+use crate::diagnostics::{self, Diagnostic, Severity, Summary};
+use crate::links::{Resolved, resolve};
+use crate::load::{Doc, Layout};
+use crate::markdown::LinkKind;
+use crate::model::Site;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// Which Markdown files to check links in.
+pub enum Scope<'a> {
+    /// Every Markdown file under the content root (`check`).
+    All,
+    /// Only the files that become pages (`build`, `serve`).
+    Files(&'a BTreeSet<String>),
+}
+
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub summary: Summary,
+}
+
+impl Report {
+    pub fn has_errors(&self) -> bool {
+        self.summary.errors > 0
+    }
+}
+
+fn at(
+    doc: &Doc,
+    offset: usize,
+    severity: Severity,
+    code: &'static str,
+    message: String,
+) -> Diagnostic {
+    let position = doc.source.position(offset);
+    Diagnostic {
+        severity,
+        code,
+        file: doc.source.display_path.clone(),
+        line: position.line,
+        column: position.column,
+        target: None,
+        message,
+        help: None,
+        source_line: Some(doc.source.line_text(position.line).to_string()),
+    }
+}
+
+pub fn validate(site: &Site, scope: Scope) -> Report {
+    let project = &site.project;
+    let excludes: Vec<regex::Regex> = project
+        .config
+        .check
+        .exclude
+        .iter()
+        .filter_map(|p| regex::Regex::new(p).ok())
+        .collect();
+    let mut diagnostics = project.load_diagnostics.clone();
+    let mut covered: HashSet<(String, usize)> = HashSet::new();
+    if project.layout == Layout::Site {
+        structure(site, &mut diagnostics, &mut covered);
+    }
+
+    let mut summary = Summary::default();
+    for (rel, doc) in &project.docs {
+        if let Scope::Files(files) = &scope
+            && !files.contains(rel)
+        {
+            continue;
+        }
+        summary.files_checked += 1;
+        for link in &doc.parsed.links {
+            summary.links_checked += 1;
+            if covered.contains(&(rel.clone(), link.offset))
+                || excludes.iter().any(|re| re.is_match(&link.dest))
+            {
+                continue;
+            }
+            if let Some(mut diagnostic) = check_link(site, doc, &link.dest, link.kind) {
+                let position = doc.source.position(link.offset);
+                diagnostic.line = position.line;
+                diagnostic.column = position.column;
+                diagnostic.source_line = Some(doc.source.line_text(position.line).to_string());
+                diagnostic.target = Some(link.dest.clone());
+                diagnostics.push(diagnostic);
+            }
+        }
+    }
+    if let BrokenLinkPolicy::Warn = project.config.build.on_broken_links
+        && matches!(scope, Scope::Files(_))
+    {
+        for diagnostic in &mut diagnostics {
+            if diagnostic.target.is_some() || diagnostic.code == "missing-module" {
+                diagnostic.severity = Severity::Warning;
+            }
+        }
+    }
+    diagnostics::sort(&mut diagnostics);
+    summary.count(&diagnostics);
+    Report {
+        diagnostics,
+        summary,
+    }
+}
+
+fn link_diagnostic(
+    doc: &Doc,
+    severity: Severity,
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+) -> Diagnostic {
+    let mut diagnostic = Diagnostic::file_level(severity, code, &doc.source.display_path, message);
+    diagnostic.help = help;
+    diagnostic
+}
+
+fn check_link(site: &Site, doc: &Doc, dest: &str, kind: LinkKind) -> Option<Diagnostic> {
+    let project = &site.project;
+    match resolve(&doc.source.rel_path, dest, &project.index) {
+        Resolved::External => None,
+        Resolved::Problem(problem) => Some(link_diagnostic(
+            doc,
+            Severity::Error,
+            problem.code,
+            problem.message,
+            problem.help,
+        )),
+        Resolved::SamePage { fragment } => check_fragment(doc, &fragment, "this page"),
+        Resolved::Local { rel, fragment, .. } => {
+            let fragment = fragment?;
+            if kind == LinkKind::Image {
+                return None;
+            }
+            let target = project.docs.get(&rel)?;
+            check_fragment(target, &fragment, &project.display_path(&rel)).map(|mut d| {
+                d.file = doc.source.display_path.clone();
+                d
+            })
+        }
+    }
+}
+
+/// A fragment is valid when the target page has that id; `#top` and `#` always are.
+fn check_fragment(target: &Doc, fragment: &str, target_name: &str) -> Option<Diagnostic> {
+    if fragment.is_empty() || fragment == "top" || target.parsed.has_anchor(fragment) {
+        return None;
+    }
+    if let Some(real) = target.parsed.anchor_ignoring_case(fragment) {
+        return Some(link_diagnostic(
+            target,
+            Severity::Warning,
+            "case-mismatch",
+            format!(
+                "fragment `#{fragment}` matches `#{real}` in {target_name} only when case is ignored; browsers match ids exactly"
+            ),
+            Some(format!("write `#{real}`")),
+        ));
+    }
+    let ids = target.parsed.headings.iter().map(|h| h.id.as_str());
+    let help = crate::suggest::closest(fragment, ids).map(|id| format!("did you mean `#{id}`?"));
+    Some(link_diagnostic(
+        target,
+        Severity::Error,
+        "missing-fragment",
+        format!("no heading or anchor `#{fragment}` in {target_name}"),
+        help,
+    ))
+}
+
+fn structure(
+    site: &Site,
+    diagnostics: &mut Vec<Diagnostic>,
+    covered: &mut HashSet<(String, usize)>,
+) {
+    let project = &site.project;
+    for path in &site.paths {
+        let doc = &project.docs[&path.rel];
+        for bad in &path.bad_durations {
+            let mut d = at(
+                doc,
+                bad.offset,
+                Severity::Error,
+                "bad-duration",
+                format!("duration `({})` is not understood", bad.text),
+            );
+            d.help = Some(
+                "write it like `(4 weeks)`, `(12-16 weeks)`, `(8+ weeks)` or `(2-3 months)`".into(),
+            );
+            diagnostics.push(d);
+        }
+        for phase in &path.phases {
+            if let Some(choose) = phase.choose {
+                let tracks = phase.tracks().count() as u32;
+                if tracks < choose.max {
+                    let mut d = at(
+                        doc,
+                        phase.heading_offset,
+                        Severity::Error,
+                        "too-few-tracks",
+                        format!(
+                            "phase `{}` asks learners to {choose} tracks but offers {tracks}",
+                            phase.title
+                        ),
+                    );
+                    d.help = Some(
+                        "add `###` track headings with modules under them, or lower the number"
+                            .into(),
+                    );
+                    diagnostics.push(d);
+                }
+            }
+            for (_, module_ref) in phase.all_modules() {
+                let module = &site.modules[&module_ref.slug];
+                if !module.exists {
+                    covered.insert((path.rel.clone(), module_ref.offset));
+                    let mut d = at(
+                        doc,
+                        module_ref.offset,
+                        Severity::Error,
+                        "missing-module",
+                        format!(
+                            "module `{}` has no README: `{}` does not exist",
+                            module_ref.slug,
+                            project.display_path(&module.rel)
+                        ),
+                    );
+                    let modules_dir = project.config.modules_dir();
+                    let existing = site
+                        .modules
+                        .values()
+                        .filter(|m| m.exists)
+                        .map(|m| m.slug.as_str());
+                    d.help = crate::suggest::closest(&module_ref.slug, existing)
+                        .map(|near| format!("did you mean `{near}`? (in `{modules_dir}/`)"));
+                    d.target = Some(module_ref.slug.clone());
+                    diagnostics.push(d);
+                }
+            }
+        }
+    }
+    let mut titles: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for module in site.modules.values().filter(|m| m.exists) {
+        let doc = &project.docs[&module.rel];
+        if doc.source.text.trim().is_empty() {
+            diagnostics.push(Diagnostic::file_level(
+                Severity::Error,
+                "empty-module",
+                &doc.source.display_path,
+                format!("module `{}` has an empty README", module.slug),
+            ));
+            continue;
+        }
+        match &doc.parsed.title {
+            None => {
+                let mut d = Diagnostic::file_level(
+                    Severity::Warning,
+                    "missing-title",
+                    &doc.source.display_path,
+                    format!("module `{}` has no `#` title", module.slug),
+                );
+                d.help = Some("start the README with `# Title`; pages and search use it".into());
+                diagnostics.push(d);
+            }
+            Some(title) => titles
+                .entry(title.to_lowercase())
+                .or_default()
+                .push(&module.rel),
+        }
+        if module.used_by.is_empty() && !site.paths.is_empty() {
+            let mut d = Diagnostic::file_level(
+                Severity::Warning,
+                "orphan-module",
+                &doc.source.display_path,
+                format!(
+                    "module `{}` is not linked from any learning path",
+                    module.slug
+                ),
+            );
+            d.help = Some(format!(
+                "link it from a path as `../{}/{}/README.md`",
+                project.config.modules_dir(),
+                module.slug
+            ));
+            diagnostics.push(d);
+        }
+    }
+    for rels in titles.values().filter(|r| r.len() > 1) {
+        let first = project.display_path(rels[0]);
+        for rel in &rels[1..] {
+            let doc = &project.docs[*rel];
+            let mut d = Diagnostic::file_level(
+                Severity::Warning,
+                "duplicate-title",
+                &doc.source.display_path,
+                format!(
+                    "module title `{}` is also used by `{first}`",
+                    doc.parsed.title.as_deref().unwrap_or("")
+                ),
+            );
+            d.help = Some("learners tell modules apart by title; give each a distinct one".into());
+            diagnostics.push(d);
+        }
+    }
+}

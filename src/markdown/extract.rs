@@ -89,8 +89,9 @@ pub fn parse(text: &str) -> ParsedDoc {
     let mut doc = ParsedDoc::default();
     let mut slugger = Slugger::default();
     // Custom ids are reserved first so a generated id never takes an author's chosen one.
-    let events: Vec<(Event, Range<usize>)> =
-        Parser::new_ext(text, super::options()).into_offset_iter().collect();
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, super::options())
+        .into_offset_iter()
+        .collect();
     for (event, _) in &events {
         if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
             slugger.reserve(id);
@@ -326,12 +327,17 @@ mod tests {
         assert_eq!(item.heading_index, Some(2));
         assert_eq!(&text[item.offset..item.offset + 1], "[");
         let kinds: Vec<_> = doc.links.iter().map(|l| l.kind).collect();
-        assert_eq!(kinds, [LinkKind::Inline, LinkKind::Autolink, LinkKind::Image]);
+        assert_eq!(
+            kinds,
+            [LinkKind::Inline, LinkKind::Autolink, LinkKind::Image]
+        );
     }
 
     #[test]
     fn raw_html_links_and_anchors_are_found() {
-        let doc = parse("<p align=\"center\">\n  <a href=\"x.md\" name=\"top\">x</a>\n</p>\n\nText <span id=\"here\"></span>\n");
+        let doc = parse(
+            "<p align=\"center\">\n  <a href=\"x.md\" name=\"top\">x</a>\n</p>\n\nText <span id=\"here\"></span>\n",
+        );
         assert_eq!(doc.links.len(), 1);
         assert_eq!(doc.links[0].kind, LinkKind::RawHtml);
         assert!(doc.has_anchor("top"));

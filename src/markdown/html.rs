@@ -58,7 +58,9 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
                     let html = match &lang {
                         Some(lang) => {
                             let lang = escape_attr(lang);
-                            format!("<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>\n")
+                            format!(
+                                "<pre class=\"code\" data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>\n"
+                            )
                         }
                         None => format!("<pre class=\"code\"><code>{body}</code></pre>\n"),
                     };
@@ -91,7 +93,10 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
                         html: String::new(),
                     });
                 }
-                let id = options.headings.get(index).map(|h| CowStr::from(h.id.clone()));
+                let id = options
+                    .headings
+                    .get(index)
+                    .map(|h| CowStr::from(h.id.clone()));
                 pending.push(Event::Start(Tag::Heading {
                     level,
                     id,
@@ -113,7 +118,9 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
                 id,
             }) => {
                 let kind = match link_type {
-                    pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email => LinkKind::Autolink,
+                    pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email => {
+                        LinkKind::Autolink
+                    }
                     _ => LinkKind::Inline,
                 };
                 let dest_url = (options.rewrite)(&dest_url, kind).map_or(dest_url, CowStr::from);
@@ -130,7 +137,8 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
                 title,
                 id,
             }) => {
-                let dest_url = (options.rewrite)(&dest_url, LinkKind::Image).map_or(dest_url, CowStr::from);
+                let dest_url =
+                    (options.rewrite)(&dest_url, LinkKind::Image).map_or(dest_url, CowStr::from);
                 pending.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -140,7 +148,9 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 saw_raw_html = true;
-                let rewritten = raw_html::rewrite_links(&html, |dest| (options.rewrite)(dest, LinkKind::RawHtml));
+                let rewritten = raw_html::rewrite_links(&html, |dest| {
+                    (options.rewrite)(dest, LinkKind::RawHtml)
+                });
                 pending.push(Event::Html(rewritten.into()));
             }
             other => pending.push(other),
@@ -174,7 +184,10 @@ mod tests {
 
     fn render_doc(text: &str, split: Option<u8>) -> Vec<HtmlSection> {
         let doc = parse(text);
-        let rewrite = |dest: &str, _: LinkKind| dest.strip_suffix("README.md").map(|d| format!("{d}index.html"));
+        let rewrite = |dest: &str, _: LinkKind| {
+            dest.strip_suffix("README.md")
+                .map(|d| format!("{d}index.html"))
+        };
         render(
             text,
             &HtmlOptions {
@@ -189,10 +202,13 @@ mod tests {
 
     #[test]
     fn ids_match_the_extraction_and_links_are_rewritten() {
-        let html = render_doc("# T\n\n## A b\n\n## A b\n\n[x](../m/README.md) <a href=\"../n/README.md\">n</a>\n", None)
-            .into_iter()
-            .map(|s| s.html)
-            .collect::<String>();
+        let html = render_doc(
+            "# T\n\n## A b\n\n## A b\n\n[x](../m/README.md) <a href=\"../n/README.md\">n</a>\n",
+            None,
+        )
+        .into_iter()
+        .map(|s| s.html)
+        .collect::<String>();
         assert!(!html.contains("<h1"), "{html}");
         assert!(html.contains("<h2 id=\"a-b\">"), "{html}");
         assert!(html.contains("<h2 id=\"a-b-1\">"), "{html}");
@@ -202,7 +218,10 @@ mod tests {
 
     #[test]
     fn sections_split_at_the_requested_level() {
-        let sections = render_doc("# T\n\nintro\n\n## One\n\ntext\n\n### Sub\n\n## Two\n", Some(2));
+        let sections = render_doc(
+            "# T\n\nintro\n\n## One\n\ntext\n\n### Sub\n\n## Two\n",
+            Some(2),
+        );
         assert_eq!(sections.len(), 3);
         assert_eq!(sections[1].heading_index, Some(1));
         assert!(sections[1].html.contains("Sub"));
@@ -211,13 +230,16 @@ mod tests {
 
     #[test]
     fn code_is_highlighted() {
-        let html = render_whole("```python\nx = 1\n```\n", &HtmlOptions {
-            headings: &[],
-            rewrite: &|_, _| None,
-            skip_title: false,
-            split_level: None,
-            sanitize: false,
-        });
+        let html = render_whole(
+            "```python\nx = 1\n```\n",
+            &HtmlOptions {
+                headings: &[],
+                rewrite: &|_, _| None,
+                skip_title: false,
+                split_level: None,
+                sanitize: false,
+            },
+        );
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"python\"><code class=\"language-python\"><span class=\"hl-"), "{html}");
     }
 }

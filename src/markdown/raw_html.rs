@@ -15,8 +15,10 @@ pub struct HtmlAttribute<'a> {
 fn tag_regex() -> &'static Regex {
     static TAG: OnceLock<Regex> = OnceLock::new();
     TAG.get_or_init(|| {
-        Regex::new(r#"<!--[\s\S]*?(?:-->|$)|<([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>?"#)
-            .expect("valid regex")
+        Regex::new(
+            r#"<!--[\s\S]*?(?:-->|$)|<([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>?"#,
+        )
+        .expect("valid regex")
     })
 }
 
@@ -112,8 +114,16 @@ mod tests {
         let html = r#"<p align="center"><a href="docs/x.md#y"><img src='logo.png' alt=""></a></p>
 <!-- <a href="hidden.md"> --><a name=top></a><div id="custom-id">"#;
         let attrs = attributes(html);
-        let links: Vec<_> = attrs.iter().filter(|a| is_link(a)).map(|a| a.value).collect();
-        let anchors: Vec<_> = attrs.iter().filter(|a| is_anchor(a)).map(|a| a.value).collect();
+        let links: Vec<_> = attrs
+            .iter()
+            .filter(|a| is_link(a))
+            .map(|a| a.value)
+            .collect();
+        let anchors: Vec<_> = attrs
+            .iter()
+            .filter(|a| is_anchor(a))
+            .map(|a| a.value)
+            .collect();
         assert_eq!(links, ["docs/x.md#y", "logo.png"]);
         assert_eq!(anchors, ["top", "custom-id"]);
     }
