@@ -27,6 +27,9 @@ pub struct Diagnostic {
     /// The source line, for the caret display; not part of the JSON.
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// How many characters to underline from `column`.
+    #[serde(skip)]
+    pub width: usize,
 }
 
 impl Diagnostic {
@@ -42,6 +45,7 @@ impl Diagnostic {
             message,
             help: None,
             source_line: None,
+            width: 1,
         }
     }
 
@@ -149,10 +153,8 @@ pub fn human(diagnostic: &Diagnostic, color: bool) -> String {
             .take(diagnostic.column.saturating_sub(1))
             .collect();
         let pad = before.replace('\t', "    ").chars().count();
-        let width = diagnostic
-            .target
-            .as_ref()
-            .map_or(1, |t| t.chars().count().clamp(1, 80));
+        let rest = line.chars().count().saturating_sub(pad).max(1);
+        let width = diagnostic.width.clamp(1, rest);
         let _ = writeln!(out, "{gutter} {bar}");
         let _ = writeln!(
             out,
@@ -245,6 +247,7 @@ mod tests {
             message: "no heading `x`".into(),
             help: Some("did you mean `y`?".into()),
             source_line: Some("See [a](../a.md#x), ok".into()),
+            width: 14,
         }
     }
 
@@ -257,7 +260,7 @@ mod tests {
         );
         assert!(text.contains(" --> content/paths/p.md:3:5\n"), "{text}");
         assert!(text.contains("3 | See [a](../a.md#x), ok\n"), "{text}");
-        assert!(text.contains("  |     ^^^^^^^^^\n"), "{text}");
+        assert!(text.contains("  |     ^^^^^^^^^^^^^^\n"), "{text}");
         assert!(text.contains("= help: did you mean `y`?"), "{text}");
     }
 

@@ -14,6 +14,9 @@ use std::sync::OnceLock;
 #[derive(Debug, Clone)]
 pub struct ModuleRef {
     pub slug: String,
+    /// The link destination as written.
+    pub dest: String,
+    pub link_len: usize,
     pub link_text: String,
     pub topics: Vec<String>,
     /// Byte offset of the link in the path file.
@@ -373,6 +376,8 @@ impl PathParser<'_> {
         let slug = module_slug_for_link(self.modules_dir, &self.doc.source.rel_path, &item.dest)?;
         Some(ModuleRef {
             slug,
+            dest: item.dest.clone(),
+            link_len: item.len,
             link_text: item.link_text.clone(),
             topics: item.topics.clone(),
             offset: item.offset,

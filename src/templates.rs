@@ -51,6 +51,10 @@ fn describe(err: &tera::Error) -> String {
     text
 }
 
+fn escape_html(text: &str) -> String {
+    crate::markdown::html::escape_attr(text)
+}
+
 impl Templates {
     pub fn load(project_dir: &Path) -> Result<Templates, TemplateError> {
         let mut sources: Vec<(String, String)> = TEMPLATES
@@ -79,6 +83,8 @@ impl Templates {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(sources).map_err(|err| {
             TemplateError(format!(
                 "templates/{}",

@@ -46,6 +46,7 @@ fn at(
         message,
         help: None,
         source_line: Some(doc.source.line_text(position.line).to_string()),
+        width: 1,
     }
 }
 
@@ -85,6 +86,10 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
                 diagnostic.column = position.column;
                 diagnostic.source_line = Some(doc.source.line_text(position.line).to_string());
                 diagnostic.target = Some(link.dest.clone());
+                diagnostic.width = doc.source.text[link.offset..link.offset + link.len]
+                    .lines()
+                    .next()
+                    .map_or(1, |l| l.chars().count());
                 diagnostics.push(diagnostic);
             }
         }
@@ -236,7 +241,8 @@ fn structure(
                         .map(|m| m.slug.as_str());
                     d.help = crate::suggest::closest(&module_ref.slug, existing)
                         .map(|near| format!("did you mean `{near}`? (in `{modules_dir}/`)"));
-                    d.target = Some(module_ref.slug.clone());
+                    d.target = Some(module_ref.dest.clone());
+                    d.width = module_ref.link_len;
                     diagnostics.push(d);
                 }
             }

@@ -30,6 +30,8 @@ pub struct DocLink {
     pub dest: String,
     /// Byte offset where the link starts (`[`, `<`, `!` or the HTML tag).
     pub offset: usize,
+    /// Length in bytes of the link's source text, for underlining it.
+    pub len: usize,
     pub kind: LinkKind,
 }
 
@@ -39,6 +41,8 @@ pub struct LinkedItem {
     pub dest: String,
     pub link_text: String,
     pub offset: usize,
+    /// Characters in the link's source text on its first line.
+    pub len: usize,
     /// Index into `headings` of the last heading before the item.
     pub heading_index: Option<usize>,
     /// The texts of the item's nested list items: the topics a path promises.
@@ -78,7 +82,7 @@ impl ParsedDoc {
 #[derive(Default)]
 struct ItemFrame {
     text: String,
-    link: Option<(String, usize)>,
+    link: Option<(String, usize, usize)>,
     link_text: String,
     in_link_depth: usize,
     children: Vec<String>,
@@ -166,11 +170,12 @@ pub fn parse(text: &str) -> ParsedDoc {
             Event::End(TagEnd::Item) => {
                 if let Some(frame) = items.pop() {
                     let own_text = collapse_whitespace(&frame.text);
-                    if let Some((dest, offset)) = frame.link {
+                    if let Some((dest, offset, len)) = frame.link {
                         doc.items.push(LinkedItem {
                             dest,
                             link_text: collapse_whitespace(&frame.link_text),
                             offset,
+                            len,
                             heading_index: doc.headings.len().checked_sub(1),
                             topics: frame.children,
                         });
@@ -195,13 +200,15 @@ pub fn parse(text: &str) -> ParsedDoc {
                 doc.links.push(DocLink {
                     dest: dest_url.to_string(),
                     offset: range.start,
+                    len: range.len(),
                     kind,
                 });
                 if let Some(frame) = items.last_mut()
                     && frame.nested_lists == 0
                 {
                     if frame.link.is_none() && frame.text.trim().is_empty() {
-                        frame.link = Some((dest_url.to_string(), range.start));
+                        let len = text[range.clone()].lines().next().map_or(1, |l| l.chars().count());
+                        frame.link = Some((dest_url.to_string(), range.start, len));
                         frame.in_link_depth = 1;
                     } else if frame.in_link_depth > 0 {
                         frame.in_link_depth += 1;
@@ -217,6 +224,7 @@ pub fn parse(text: &str) -> ParsedDoc {
                 doc.links.push(DocLink {
                     dest: dest_url.to_string(),
                     offset: range.start,
+                    len: range.len(),
                     kind: LinkKind::Image,
                 });
             }
@@ -284,6 +292,7 @@ fn scan_html(doc: &mut ParsedDoc, html: &str, to_source: impl Fn(usize) -> usize
             doc.links.push(DocLink {
                 dest: attr.value.to_string(),
                 offset: to_source(attr.tag_offset),
+                len: attr.tag_len,
                 kind: LinkKind::RawHtml,
             });
         } else if raw_html::is_anchor(&attr) && !attr.value.is_empty() {

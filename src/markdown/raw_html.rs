@@ -10,6 +10,7 @@ pub struct HtmlAttribute<'a> {
     pub value: &'a str,
     /// Byte offset of the value's tag (`<`) within the scanned text.
     pub tag_offset: usize,
+    pub tag_len: usize,
 }
 
 fn tag_regex() -> &'static Regex {
@@ -37,7 +38,9 @@ pub fn attributes(html: &str) -> Vec<HtmlAttribute<'_>> {
         let (Some(tag_name), Some(attrs)) = (tag.get(1), tag.get(2)) else {
             continue; // a comment
         };
-        let tag_offset = tag.get(0).expect("whole match").start();
+        let whole = tag.get(0).expect("whole match");
+        let tag_offset = whole.start();
+        let tag_len = whole.len();
         for attr in attribute_regex().captures_iter(attrs.as_str()) {
             let name = attr.get(1).expect("name group").as_str();
             let value = attr
@@ -50,6 +53,7 @@ pub fn attributes(html: &str) -> Vec<HtmlAttribute<'_>> {
                 name,
                 value,
                 tag_offset,
+                tag_len,
             });
         }
     }
@@ -85,6 +89,7 @@ pub fn rewrite_links(html: &str, mut rewrite: impl FnMut(&str) -> Option<String>
                 name,
                 value: "",
                 tag_offset: 0,
+                tag_len: 0,
             };
             if !is_link(&probe) {
                 continue;
