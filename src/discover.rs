@@ -43,7 +43,7 @@ impl FileIndex {
                         return false;
                     }
                     let rel = relative(root, entry.path());
-                    if options.exclude_dirs.iter().any(|dir| *dir == rel) {
+                    if options.exclude_dirs.contains(&rel) {
                         return false;
                     }
                 }

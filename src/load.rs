@@ -122,27 +122,27 @@ impl Project {
             }
         };
         let markdown: Vec<&String> = index.markdown_files().collect();
-        let read: Vec<Result<Doc, Diagnostic>> = markdown
+        let read: Vec<Result<Doc, Box<Diagnostic>>> = markdown
             .par_iter()
             .map(|rel| {
                 let path = content_dir.join(rel.as_str());
                 let display_path = display(rel);
                 let bytes = std::fs::read(&path).map_err(|err| {
-                    Diagnostic::file_level(
+                    Box::new(Diagnostic::file_level(
                         Severity::Error,
                         "unreadable-file",
                         &display_path,
                         format!("cannot read file: {err}"),
-                    )
+                    ))
                 })?;
                 let text = String::from_utf8(bytes).map_err(|err| {
                     let offset = err.utf8_error().valid_up_to();
-                    Diagnostic::file_level(
+                    Box::new(Diagnostic::file_level(
                         Severity::Error,
                         "invalid-utf8",
                         &display_path,
                         format!("file is not valid UTF-8 (first bad byte at offset {offset})"),
-                    )
+                    ))
                 })?;
                 let source = SourceFile::new(display_path, rel.to_string(), text);
                 let parsed = markdown::parse(&source.text);
@@ -156,7 +156,7 @@ impl Project {
                 Ok(doc) => {
                     docs.insert(doc.source.rel_path.clone(), doc);
                 }
-                Err(diagnostic) => load_diagnostics.push(diagnostic),
+                Err(diagnostic) => load_diagnostics.push(*diagnostic),
             }
         }
         for (rel, reason) in &index.skipped {

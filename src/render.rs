@@ -839,7 +839,7 @@ impl<'a> Renderer<'a> {
                 }
             })
             .collect();
-        modules.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        modules.sort_by_key(|m| m.title.to_lowercase());
         let mut letters: Vec<String> = modules.iter().map(|m| m.letter.clone()).collect();
         letters.dedup();
         let mut base = self.base(
@@ -991,7 +991,8 @@ pub fn render(
         .files
         .insert("404.html".into(), renderer.not_found()?);
 
-    let path_pages: Vec<Result<Vec<(String, Vec<u8>)>, RenderError>> = (0..site.paths.len())
+    type Pages = Vec<(String, Vec<u8>)>;
+    let path_pages: Vec<Result<Pages, RenderError>> = (0..site.paths.len())
         .into_par_iter()
         .map(|i| {
             let mut pages = vec![renderer.path_page(i)?];

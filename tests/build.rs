@@ -6,7 +6,10 @@ use common::*;
 fn build_repo_site() -> tempfile::TempDir {
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
-    let result = run(&["build", ".", "--dest-dir", dest.to_str().unwrap()], &repo());
+    let result = run(
+        &["build", ".", "--dest-dir", dest.to_str().unwrap()],
+        &repo(),
+    );
     let (stdout, stderr) = text(&result);
     assert!(result.status.success(), "build failed:\n{stdout}\n{stderr}");
     assert!(stdout.starts_with("built "), "{stdout}");
@@ -46,12 +49,21 @@ fn shipped_site_has_every_page() {
     }
     for slug in modules {
         let html = read(site.join(format!("modules/{slug}/index.html")));
-        assert!(html.contains("Machine Learning Engineer Learning Path"), "{slug} lacks its backlink");
-        assert!(html.contains("class=\"hl-"), "{slug} has no highlighted code");
+        assert!(
+            html.contains("Machine Learning Engineer Learning Path"),
+            "{slug} lacks its backlink"
+        );
+        assert!(
+            html.contains("class=\"hl-"),
+            "{slug} has no highlighted code"
+        );
     }
     let index = read(site.join("modules/index.html"));
     for slug in modules {
-        assert!(index.contains(&format!("{slug}/index.html")), "modules index lacks {slug}");
+        assert!(
+            index.contains(&format!("{slug}/index.html")),
+            "modules index lacks {slug}"
+        );
     }
 }
 
@@ -65,30 +77,58 @@ fn path_page_shows_three_phases_totalling_28_to_36_weeks() {
         ("advanced-ml-systems-8-10-weeks", "8-10 weeks"),
         ("specialization-tracks-choose-2-8-10-weeks", "8-10 weeks"),
     ] {
-        let at = html.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("phase {id} missing"));
+        let at = html
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("phase {id} missing"));
         assert!(html[at..].contains(duration));
     }
     assert_eq!(html.matches("class=\"timeline-phase\"").count(), 3);
     // Prose sections are rendered as written.
-    for heading in ["Overview", "Prerequisites", "Essential Skills", "Recommended Projects", "Career Development"] {
-        assert!(html.contains(&format!(">{heading}</h2>")), "prose section {heading} missing");
+    for heading in [
+        "Overview",
+        "Prerequisites",
+        "Essential Skills",
+        "Recommended Projects",
+        "Career Development",
+    ] {
+        assert!(
+            html.contains(&format!(">{heading}</h2>")),
+            "prose section {heading} missing"
+        );
     }
     let home = read(out.path().join("site/index.html"));
-    assert!(home.contains("28-36 weeks") && home.contains("3 phases"), "home lacks path facts");
+    assert!(
+        home.contains("28-36 weeks") && home.contains("3 phases"),
+        "home lacks path facts"
+    );
 }
 
 #[test]
 fn tracks_page_lists_three_tracks_with_choose_2() {
     let out = build_repo_site();
-    let html = read(out.path().join("site/paths/ml-engineer/specialization-tracks/index.html"));
+    let html = read(
+        out.path()
+            .join("site/paths/ml-engineer/specialization-tracks/index.html"),
+    );
     assert!(html.contains("choose 2"), "no choose 2");
-    for track in ["Large-Scale ML Systems", "Computer Vision Systems", "NLP Systems"] {
+    for track in [
+        "Large-Scale ML Systems",
+        "Computer Vision Systems",
+        "NLP Systems",
+    ] {
         assert!(html.contains(track), "track {track} missing");
     }
-    for url in ["large-scale-ml-systems/index.html", "computer-vision-systems/index.html", "nlp-systems/index.html"] {
+    for url in [
+        "large-scale-ml-systems/index.html",
+        "computer-vision-systems/index.html",
+        "nlp-systems/index.html",
+    ] {
         assert!(html.contains(url), "no link to {url}");
     }
-    let track = read(out.path().join("site/paths/ml-engineer/specialization-tracks/nlp-systems/index.html"));
+    let track = read(
+        out.path()
+            .join("site/paths/ml-engineer/specialization-tracks/nlp-systems/index.html"),
+    );
     assert!(track.contains("NLP &amp; Transformers") && track.contains("Transformer optimization"));
 }
 
@@ -104,7 +144,12 @@ fn every_internal_link_and_fragment_in_the_shipped_site_resolves() {
 fn module_pages_carry_topics_backlinks_toc_and_neighbours() {
     let out = build_repo_site();
     let html = read(out.path().join("site/modules/mlops-basics/index.html"));
-    for topic in ["ML lifecycle management", "Experiment tracking", "Model registry", "Pipeline automation"] {
+    for topic in [
+        "ML lifecycle management",
+        "Experiment tracking",
+        "Model registry",
+        "Pipeline automation",
+    ] {
         assert!(html.contains(topic), "topic {topic} missing");
     }
     assert!(html.contains("paths/ml-engineer/core-ml-engineering-foundations/index.html"));
@@ -122,7 +167,11 @@ fn build_output_has_no_reload_code() {
         let entry = entry.unwrap();
         if entry.path().extension().is_some_and(|e| e == "html") {
             let html = read(entry.path());
-            assert!(!html.contains("__pathbook_live"), "{} has live reload", entry.path().display());
+            assert!(
+                !html.contains("__pathbook_live"),
+                "{} has live reload",
+                entry.path().display()
+            );
         }
     }
 }
@@ -141,31 +190,53 @@ fn variant_paths_build_with_sensible_phases() {
     let core = page("paths/core-modules/index.html");
     assert!(core.contains("Phase 1: Mathematics") && core.contains("Phase 2: Modelling"));
     assert!(core.contains("12+ weeks"), "open-ended total");
-    assert!(site.join("paths/core-modules/phase-1-mathematics/index.html").is_file());
+    assert!(
+        site.join("paths/core-modules/phase-1-mathematics/index.html")
+            .is_file()
+    );
     let numbered = page("paths/numbered-phases/index.html");
     assert!(numbered.contains("choose 1-2"));
-    assert!(site.join("paths/numbered-phases/tracks/theory-track/index.html").is_file());
+    assert!(
+        site.join("paths/numbered-phases/tracks/theory-track/index.html")
+            .is_file()
+    );
     let reading = page("paths/reading-list/index.html");
     assert!(reading.contains("Pattern Recognition") && !reading.contains("timeline-phase"));
 
     // Modules shared by several paths know every use.
     let algebra = page("modules/algebra/index.html");
-    for path in ["Group Durations Path", "Core Modules Path", "No Durations Path"] {
+    for path in [
+        "Group Durations Path",
+        "Core Modules Path",
+        "No Durations Path",
+    ] {
         assert!(algebra.contains(path), "algebra lacks backlink to {path}");
     }
     // Ids follow GitHub: duplicates numbered, custom ids kept.
     assert!(algebra.contains("id=\"matrices-1\"") && algebra.contains("id=\"my-anchor\""));
     // A lesson linked from a module is rendered at its own place; images are copied.
-    assert!(algebra.contains("href=\"lesson-1.html#first-steps\""), "lesson link not rewritten");
+    assert!(
+        algebra.contains("href=\"lesson-1.html#first-steps\""),
+        "lesson link not rewritten"
+    );
     assert!(site.join("modules/algebra/lesson-1.html").is_file());
     assert!(site.join("modules/algebra/diagram.svg").is_file());
     // Folder links become the folder's page.
     let models = page("modules/models/index.html");
-    assert!(models.contains("href=\"../probability/index.html#random-variables\""), "{models}");
+    assert!(
+        models.contains("href=\"../probability/index.html#random-variables\""),
+        "{models}"
+    );
     // Edit links, canonical URLs and the sitemap use book.toml.
-    assert!(algebra.contains("https://git.example.org/course/edit/main/content/modules/algebra/README.md"));
+    assert!(
+        algebra
+            .contains("https://git.example.org/course/edit/main/content/modules/algebra/README.md")
+    );
     assert!(algebra.contains("https://learn.example.org/courses/modules/algebra/"));
-    assert!(page("sitemap.xml").contains("<loc>https://learn.example.org/courses/paths/core-modules/</loc>"));
+    assert!(
+        page("sitemap.xml")
+            .contains("<loc>https://learn.example.org/courses/paths/core-modules/</loc>")
+    );
     let (_, broken) = crawl(&site);
     assert!(broken.is_empty(), "{broken:#?}");
 }
@@ -179,7 +250,11 @@ fn init_then_build_works_in_an_empty_folder() {
     assert!(build.status.success(), "{:?}", text(&build));
     let check = run(&["check", "--deny-warnings"], temp.path());
     assert!(check.status.success(), "{:?}", text(&check));
-    assert!(temp.path().join("book/modules/first-steps/index.html").is_file());
+    assert!(
+        temp.path()
+            .join("book/modules/first-steps/index.html")
+            .is_file()
+    );
     let (_, broken) = crawl(&temp.path().join("book"));
     assert!(broken.is_empty(), "{broken:#?}");
     // A second init refuses to overwrite.
@@ -199,12 +274,22 @@ fn broken_links_fail_the_build_and_keep_the_previous_site() {
     let result = run(&["build"], temp.path());
     let (_, stderr) = text(&result);
     assert_eq!(result.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("content/modules/algebra/README.md:3:1"), "{stderr}");
-    assert_eq!(read(temp.path().join("book/modules/algebra/index.html")), before);
+    assert!(
+        stderr.contains("content/modules/algebra/README.md:3:1"),
+        "{stderr}"
+    );
+    assert_eq!(
+        read(temp.path().join("book/modules/algebra/index.html")),
+        before
+    );
 
     // `on-broken-links = "warn"` downgrades them.
     let toml = read(temp.path().join("book.toml"));
-    std::fs::write(temp.path().join("book.toml"), format!("{toml}\n[build]\non-broken-links = \"warn\"\n")).unwrap();
+    std::fs::write(
+        temp.path().join("book.toml"),
+        format!("{toml}\n[build]\non-broken-links = \"warn\"\n"),
+    )
+    .unwrap();
     let result = run(&["build"], temp.path());
     assert!(result.status.success(), "{:?}", text(&result));
 }
@@ -212,7 +297,11 @@ fn broken_links_fail_the_build_and_keep_the_previous_site() {
 #[test]
 fn unknown_config_keys_are_errors_with_line_and_suggestion() {
     let temp = copy_fixture("variants");
-    std::fs::write(temp.path().join("book.toml"), "[book]\ntitle = \"x\"\n\n[build]\nbuid-dir = \"out\"\n").unwrap();
+    std::fs::write(
+        temp.path().join("book.toml"),
+        "[book]\ntitle = \"x\"\n\n[build]\nbuid-dir = \"out\"\n",
+    )
+    .unwrap();
     let result = run(&["build"], temp.path());
     let (_, stderr) = text(&result);
     assert_eq!(result.status.code(), Some(2));
@@ -245,10 +334,17 @@ fn templates_and_static_files_can_be_overridden() {
         "{% extends \"base.html\" %}{% block content %}<p>Custom lost page</p>{% endblock content %}",
     )
     .unwrap();
-    std::fs::write(temp.path().join("static/pathbook.css"), "body { color: rebeccapurple }").unwrap();
+    std::fs::write(
+        temp.path().join("static/pathbook.css"),
+        "body { color: rebeccapurple }",
+    )
+    .unwrap();
     assert!(run(&["build"], temp.path()).status.success());
     assert!(read(temp.path().join("book/404.html")).contains("Custom lost page"));
-    assert_eq!(read(temp.path().join("book/static/pathbook.css")), "body { color: rebeccapurple }");
+    assert_eq!(
+        read(temp.path().join("book/static/pathbook.css")),
+        "body { color: rebeccapurple }"
+    );
 
     std::fs::write(temp.path().join("templates/page.html"), "{% if %}").unwrap();
     let result = run(&["build"], temp.path());

@@ -9,7 +9,8 @@ fn check_json(dir: &std::path::Path, extra: &[&str]) -> (Option<i32>, Value) {
     args.extend_from_slice(extra);
     let result = run(&args, dir);
     let (stdout, stderr) = text(&result);
-    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
+    let json: Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}\n{stderr}"));
     (result.status.code(), json)
 }
 
@@ -46,16 +47,42 @@ fn every_rule_fires_at_the_right_place() {
         ("empty-link", alpha, 12, 10, "error"),
         ("schemeless-url", alpha, 13, 15, "error"),
         ("missing-file", alpha, 15, 26, "error"),
-        ("duplicate-title", "content/modules/beta/README.md", 1, 1, "warning"),
-        ("empty-module", "content/modules/empty/README.md", 1, 1, "error"),
-        ("missing-title", "content/modules/untitled/README.md", 1, 1, "warning"),
+        (
+            "duplicate-title",
+            "content/modules/beta/README.md",
+            1,
+            1,
+            "warning",
+        ),
+        (
+            "empty-module",
+            "content/modules/empty/README.md",
+            1,
+            1,
+            "error",
+        ),
+        (
+            "missing-title",
+            "content/modules/untitled/README.md",
+            1,
+            1,
+            "warning",
+        ),
         ("bad-duration", "content/paths/broken.md", 3, 1, "error"),
         ("missing-module", "content/paths/broken.md", 5, 4, "error"),
         ("too-few-tracks", "content/paths/broken.md", 9, 1, "error"),
     ];
     let expected: Vec<_> = expected
         .iter()
-        .map(|(c, f, l, col, s)| (c.to_string(), f.to_string(), *l as u64, *col as u64, s.to_string()))
+        .map(|(c, f, l, col, s)| {
+            (
+                c.to_string(),
+                f.to_string(),
+                *l as u64,
+                *col as u64,
+                s.to_string(),
+            )
+        })
         .collect();
     assert_eq!(found, expected);
     assert_eq!(json["version"], 1);
@@ -64,8 +91,14 @@ fn every_rule_fires_at_the_right_place() {
     let diagnostics = json["diagnostics"].as_array().unwrap();
     assert_eq!(diagnostics[0]["target"], "../betta/README.md");
     assert_eq!(diagnostics[0]["help"], "did you mean `../beta/README.md`?");
-    assert_eq!(diagnostics[2]["help"], "did you mean `#real-heading-on-beta`?");
-    assert_eq!(diagnostics[3]["help"], "the file is spelled `../beta/README.md`");
+    assert_eq!(
+        diagnostics[2]["help"],
+        "did you mean `#real-heading-on-beta`?"
+    );
+    assert_eq!(
+        diagnostics[3]["help"],
+        "the file is spelled `../beta/README.md`"
+    );
     assert_eq!(diagnostics[4]["help"], "write `#real-heading`");
 }
 
@@ -84,7 +117,12 @@ fn human_format_is_rustc_style_with_a_summary() {
     assert!(stdout.contains("6 | - missing file: [x](../betta/README.md)\n  |                 ^^^^^^^^^^^^^^^^^^^^^^^\n"), "{stdout}");
     assert!(stdout.contains("= help: did you mean `../beta/README.md`?"));
     assert!(!stdout.contains('\x1b'), "colour when not a terminal");
-    assert!(stdout.trim_end().ends_with("checked 5 files, 15 links: 12 errors, 3 warnings"), "{stdout}");
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("checked 5 files, 15 links: 12 errors, 3 warnings"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -100,7 +138,16 @@ fn github_format_emits_workflow_commands() {
 fn warnings_pass_unless_denied() {
     let (code, json) = check_json(&fixture("variants"), &[]);
     assert_eq!(code, Some(0));
-    assert_eq!(findings(&json), vec![("orphan-module".to_string(), "content/modules/lonely/README.md".to_string(), 1, 1, "warning".to_string())]);
+    assert_eq!(
+        findings(&json),
+        vec![(
+            "orphan-module".to_string(),
+            "content/modules/lonely/README.md".to_string(),
+            1,
+            1,
+            "warning".to_string()
+        )]
+    );
     let (code, _) = check_json(&fixture("variants"), &["--deny-warnings"]);
     assert_eq!(code, Some(1));
 }
@@ -114,7 +161,16 @@ fn any_folder_of_markdown_is_checked_with_gitignore_honoured() {
     std::fs::write(temp.path().join(".git/skip.md"), "[broken](nowhere.md)\n").unwrap();
     let (code, json) = check_json(temp.path(), &[]);
     assert_eq!(code, Some(1), "{json}");
-    assert_eq!(findings(&json), vec![("missing-fragment".to_string(), "README.md".to_string(), 12, 3, "error".to_string())]);
+    assert_eq!(
+        findings(&json),
+        vec![(
+            "missing-fragment".to_string(),
+            "README.md".to_string(),
+            12,
+            3,
+            "error".to_string()
+        )]
+    );
     assert_eq!(json["files_checked"], 4);
     let (code, json) = check_json(&dir, &["--exclude", "README.md"]);
     assert_eq!(code, Some(0), "{json}");
@@ -146,9 +202,26 @@ fn the_shipped_site_checks_clean() {
 #[test]
 fn rendered_heading_ids_are_accepted_by_check() {
     let headings = [
-        "CI/CD for ML", "x.509 Certificates", "Über Größe", "日本語の見出し", "🚀 Launch", "⚠️ Warning",
-        "C++ & Rust", "snake_case name", "Intro", "Intro", "Intro 1", "`code()` in heading", "Ünïcödé — dash",
-        "Emoji 👩‍💻 sequence", "Trailing space   ", "A -- B", "Ελληνικά", "Кириллица", "עברית", "हिन्दी",
+        "CI/CD for ML",
+        "x.509 Certificates",
+        "Über Größe",
+        "日本語の見出し",
+        "🚀 Launch",
+        "⚠️ Warning",
+        "C++ & Rust",
+        "snake_case name",
+        "Intro",
+        "Intro",
+        "Intro 1",
+        "`code()` in heading",
+        "Ünïcödé — dash",
+        "Emoji 👩‍💻 sequence",
+        "Trailing space   ",
+        "A -- B",
+        "Ελληνικά",
+        "Кириллица",
+        "עברית",
+        "हिन्दी",
     ];
     let temp = tempfile::tempdir().unwrap();
     let module = temp.path().join("content/modules/m");
@@ -159,7 +232,11 @@ fn rendered_heading_ids_are_accepted_by_check() {
         readme.push_str(&format!("## {heading}\n\ntext\n\n"));
     }
     std::fs::write(module.join("README.md"), &readme).unwrap();
-    std::fs::write(temp.path().join("content/paths/p.md"), "# P\n\n## Phase\n- [M](../modules/m/README.md)\n").unwrap();
+    std::fs::write(
+        temp.path().join("content/paths/p.md"),
+        "# P\n\n## Phase\n- [M](../modules/m/README.md)\n",
+    )
+    .unwrap();
     assert!(run(&["build"], temp.path()).status.success());
     let html = read(temp.path().join("book/modules/m/index.html"));
     let prose = &html[html.find("class=\"prose\"").unwrap()..];
@@ -167,7 +244,10 @@ fn rendered_heading_ids_are_accepted_by_check() {
     assert_eq!(ids.len(), headings.len(), "{ids:?}");
     let mut links = String::from("# P\n\n## Phase\n- [M](../modules/m/README.md)\n\n");
     for id in &ids {
-        links.push_str(&format!("- [x](../modules/m/README.md#{})\n", id.replace(' ', "%20")));
+        links.push_str(&format!(
+            "- [x](../modules/m/README.md#{})\n",
+            id.replace(' ', "%20")
+        ));
     }
     std::fs::write(temp.path().join("content/paths/p.md"), links).unwrap();
     let result = run(&["check", "--format", "json"], temp.path());

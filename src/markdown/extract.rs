@@ -137,10 +137,10 @@ pub fn parse(text: &str) -> ParsedDoc {
                     });
                 }
             }
-            Event::Start(Tag::Paragraph) => {
-                if doc.description.is_none() && block_depth == 0 && items.is_empty() {
-                    paragraph = Some(String::new());
-                }
+            Event::Start(Tag::Paragraph)
+                if doc.description.is_none() && block_depth == 0 && items.is_empty() =>
+            {
+                paragraph = Some(String::new());
             }
             Event::End(TagEnd::Paragraph) => {
                 if let Some(text) = paragraph.take()
@@ -207,7 +207,10 @@ pub fn parse(text: &str) -> ParsedDoc {
                     && frame.nested_lists == 0
                 {
                     if frame.link.is_none() && frame.text.trim().is_empty() {
-                        let len = text[range.clone()].lines().next().map_or(1, |l| l.chars().count());
+                        let len = text[range.clone()]
+                            .lines()
+                            .next()
+                            .map_or(1, |l| l.chars().count());
                         frame.link = Some((dest_url.to_string(), range.start, len));
                         frame.in_link_depth = 1;
                     } else if frame.in_link_depth > 0 {

@@ -13,7 +13,11 @@ pub fn bin() -> Command {
 }
 
 pub fn run(args: &[&str], dir: &Path) -> Output {
-    bin().args(args).current_dir(dir).output().expect("run pathbook")
+    bin()
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run pathbook")
 }
 
 pub fn repo() -> PathBuf {
@@ -52,7 +56,8 @@ pub fn text(output: &Output) -> (String, String) {
 }
 
 pub fn read(path: impl AsRef<Path>) -> String {
-    std::fs::read_to_string(path.as_ref()).unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
+    std::fs::read_to_string(path.as_ref())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
 }
 
 fn decode_entities(value: &str) -> String {
@@ -70,12 +75,15 @@ fn percent_decode(text: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(byte) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok());
+        if bytes[i] == b'%'
+            && let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(byte);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
@@ -86,7 +94,10 @@ fn percent_decode(text: &str) -> String {
 /// Attribute values of `name` in `html` (double-quoted, as pathbook and pulldown write).
 pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
     let pattern = regex::Regex::new(&format!(r#"\s{name}="([^"]*)""#)).unwrap();
-    pattern.captures_iter(html).map(|c| decode_entities(&c[1])).collect()
+    pattern
+        .captures_iter(html)
+        .map(|c| decode_entities(&c[1]))
+        .collect()
 }
 
 /// Every broken internal link in a built site: `(page, href, why)`. Links are resolved the
@@ -96,10 +107,16 @@ pub fn crawl(site: &Path) -> (usize, Vec<(String, String, String)>) {
     let mut pages = Vec::new();
     for entry in walkdir::WalkDir::new(site) {
         let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(site).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(site)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if rel.ends_with(".html") {
             let html = read(entry.path());
-            let mut page_ids: BTreeSet<String> = attribute_values(&html, "id").into_iter().collect();
+            let mut page_ids: BTreeSet<String> =
+                attribute_values(&html, "id").into_iter().collect();
             page_ids.extend(attribute_values(&html, "name"));
             ids.insert(rel.clone(), page_ids);
             pages.push((rel, html));
@@ -114,7 +131,10 @@ pub fn crawl(site: &Path) -> (usize, Vec<(String, String, String)>) {
         let mut targets = attribute_values(html, "href");
         targets.extend(attribute_values(html, "src"));
         for target in targets {
-            if target.contains("://") || target.starts_with("mailto:") || target.starts_with("data:") {
+            if target.contains("://")
+                || target.starts_with("mailto:")
+                || target.starts_with("data:")
+            {
                 continue;
             }
             checked += 1;
@@ -145,14 +165,24 @@ pub fn crawl(site: &Path) -> (usize, Vec<(String, String, String)>) {
                 parts.join("/")
             };
             if !site.join(&resolved).is_file() {
-                let why = if site.join(&resolved).is_dir() { "is a folder (breaks on file://)" } else { "no such file" };
+                let why = if site.join(&resolved).is_dir() {
+                    "is a folder (breaks on file://)"
+                } else {
+                    "no such file"
+                };
                 broken.push((page.clone(), target.clone(), why.into()));
                 continue;
             }
             if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
-                let known = ids.get(&resolved).is_some_and(|set| set.contains(&fragment));
+                let known = ids
+                    .get(&resolved)
+                    .is_some_and(|set| set.contains(&fragment));
                 if !known {
-                    broken.push((page.clone(), target.clone(), format!("no id `{fragment}` in {resolved}")));
+                    broken.push((
+                        page.clone(),
+                        target.clone(),
+                        format!("no id `{fragment}` in {resolved}"),
+                    ));
                 }
             }
         }
