@@ -189,3 +189,164 @@ pub fn crawl(site: &Path) -> (usize, Vec<(String, String, String)>) {
     }
     (checked, broken)
 }
+
+/// A running `pathbook serve`, killed when dropped.
+pub struct Server {
+    pub child: std::process::Child,
+    pub port: u16,
+    pub log: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `serve` on a free loopback port and waits until it answers.
+    pub fn start(dir: &Path, extra: &[&str]) -> Server {
+        use std::io::{BufRead, BufReader};
+        let mut args = vec!["serve", ".", "--port", "0"];
+        args.extend_from_slice(extra);
+        let mut child = bin()
+            .args(&args)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start serve");
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let err_log = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                err_log.lock().unwrap().push_str(&(line + "\n"));
+            }
+        });
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines
+            .next()
+            .expect("serve printed nothing")
+            .expect("read stdout");
+        let port = first
+            .rsplit("127.0.0.1:")
+            .next()
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {first:?}"));
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, port, log }
+    }
+
+    pub fn get(&self, path: &str) -> HttpResponse {
+        http_request(self.port, "GET", path)
+    }
+
+    pub fn status(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.get("/__pathbook/status").body).expect("status json")
+    }
+
+    /// Waits until the served site's version differs from `old`, returning the new status.
+    pub fn wait_for_new_version(&self, old: &str) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let status = self.status();
+            if status["version"].as_str() != Some(old) {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no rebuild after a change; log:\n{}",
+                self.log.lock().unwrap()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until `path` serves a body containing `needle`.
+    pub fn wait_for_text(&self, path: &str, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let body = String::from_utf8_lossy(&self.get(path).body).into_owned();
+            if body.contains(needle) {
+                return body;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{path} never showed {needle:?}; log:\n{}",
+                self.log.lock().unwrap()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+pub struct HttpResponse {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A minimal HTTP/1.1 client: the request line goes out exactly as given, so tests can
+/// send paths that ordinary clients would normalise.
+pub fn http_request(port: u16, method: &str, path: &str) -> HttpResponse {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read response");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("header end");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    HttpResponse {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+/// Removes the live-reload tag that `serve` adds to pages.
+pub fn strip_live_reload(html: &str) -> String {
+    let pattern =
+        regex::Regex::new(r#"<script src="/__pathbook/live\.js" data-version="[^"]*"></script>"#)
+            .unwrap();
+    pattern.replace(html, "").into_owned()
+}
