@@ -276,10 +276,10 @@ INLINE_CODE = [
 # Sentence templates.  A few contain non-ASCII punctuation or an emoji on purpose.
 SENTENCES = [
     "{Topic} helps teams {verb} without introducing {problem}.",
-    "A {adj} {concept} is usually the first thing to get right.",
+    "{A_adj} {concept} is usually the first thing to get right.",
     "In practice, the {concept} matters most when traffic is bursty and {problem} start to appear.",
     "Most production incidents traced back to {topic} involve a misconfigured {concept}.",
-    "We start with a {adj} design and refine it as requirements become clearer.",
+    "We start with {a_adj} design and refine it as requirements become clearer.",
     "Setting `{code}` explicitly makes the behaviour easier to reason about.",
     "Tools such as {tool} and {tool2} make it practical to {verb}.",
     "The *key insight* is that a {concept} should be {adj}, not clever.",
@@ -337,16 +337,24 @@ TRACK_PREFIXES = ["Large-Scale", "Applied", "Real-Time", "Secure", "Cloud-Native
 # --------------------------------------------------------------------------------------
 
 CODE_LANGS = ["python", "rust", "bash", "yaml", "json", "javascript", "sql", "go"]
-IDENT_NOUNS = ["cache", "client", "config", "batch", "event", "record", "request", "result",
+IDENT_NOUNS = ["cache", "client", "config", "chunk", "event", "record", "request", "result",
                "node", "shard", "token", "metric", "job", "queue", "item", "payload", "window"]
 
 
 def _fill(rng: random.Random, n: int, units: list, one_liners: list) -> list[str]:
     """Pick units (lists of lines) until exactly n lines are produced."""
     out: list[str] = []
+    last = -1
     while len(out) < n:
         left = n - len(out)
-        unit = rng.choice(units)() if left >= 2 else None
+        unit = None
+        if left >= 2:
+            # Avoid the same unit twice in a row; it reads as obviously machine-made.
+            k = rng.randrange(len(units))
+            if k == last and len(units) > 1:
+                k = (k + 1) % len(units)
+            last = k
+            unit = units[k]()
         if unit is None or len(unit) > left:
             # Never truncate a unit: that would leave unbalanced braces / blocks.
             unit = [rng.choice(one_liners)()]
@@ -364,7 +372,8 @@ def code_python(rng, n, w1, w2):
            lambda: f"    {v} = {w2}s.get(key, default)"]
     units = [lambda: [f"    if {v} is None:", "        return None"],
              lambda: [f"    for {v} in {w2}s:", f"        total += {v}.size"],
-             lambda: ["    try:", f"        client.send({v})"],
+             lambda: ["    try:", f"        client.send({v})", "    except TimeoutError:",
+                      f"        logger.warning(\"{fn}: send timed out\")"],
              lambda: [f"    while not queue.empty():", f"        {v} = queue.get(timeout=timeout)"],
              lambda: [o() for o in rng.sample(one, 2)]]
     head = ["import logging", "", "logger = logging.getLogger(__name__)", ""] if n >= 12 else []
@@ -403,26 +412,49 @@ def code_bash(rng, n, w1, w2):
 
 
 def code_yaml(rng, n, w1, w2):
-    one = [lambda: f"  {w2}_limit: {rng.randint(1, 64) * 16}",
-           lambda: f"  # tune {w1} per environment",
-           lambda: f"  {w1}_enabled: {rng.choice(['true', 'false'])}",
-           lambda: f"  log_level: {rng.choice(['info', 'debug', 'warn'])}",
-           lambda: f"  timeout: {rng.randint(1, 30)}s"]
-    units = [lambda: ["  resources:", f"    cpu: {rng.randint(1, 8) * 250}m"],
-             lambda: ["  retries:", f"    max: {rng.randint(1, 9)}"],
-             lambda: [o() for o in rng.sample(one, 2)]]
-    head = [f"name: {w1}-{w2}", "spec:"]
-    return head + _fill(rng, n - 2, units, one)
+    # Every mapping key is distinct at its level, so the snippet is valid YAML.
+    sections = {
+        "resources": lambda: [f"cpu: {rng.randint(1, 8) * 250}m", f"memory: {rng.randint(1, 16) * 128}Mi"],
+        "retries": lambda: [f"max: {rng.randint(1, 9)}", f"backoff: {rng.randint(1, 5) * 100}ms", "jitter: true"],
+        "logging": lambda: [f"level: {rng.choice(['info', 'debug', 'warn'])}", "format: json", "# keep logs structured"],
+        w2 + "s": lambda: [f"limit: {rng.randint(1, 64) * 16}", f"ttl: {rng.randint(1, 60)}m", "shared: false"],
+        "probes": lambda: ["path: /healthz", f"interval: {rng.randint(5, 30)}s", f"timeout: {rng.randint(1, 5)}s"],
+        "labels": lambda: [f"app: {w1}", f"tier: {rng.choice(['backend', 'batch', 'edge'])}", "team: platform"],
+        "tls": lambda: ["enabled: true", f"secret: {w1}-tls", "min_version: \"1.2\""],
+        "scaling": lambda: [f"min_replicas: {rng.randint(1, 3)}", f"max_replicas: {rng.randint(4, 20)}",
+                            f"target_cpu: {rng.randint(50, 80)}"],
+    }
+    scalars = [f"  {w1}_enabled: true", f"  region: {rng.choice(['eu-west-1', 'us-east-1'])}",
+               f"  # tune {w1} per environment", f"  replicas: {rng.randint(1, 5)}"]
+    out = [f"name: {w1}-{w2}", "spec:"]
+    names = list(sections)
+    rng.shuffle(names)
+    while len(out) < n:
+        left = n - len(out)
+        if left >= 2 and names:
+            name = names.pop()
+            out.append(f"  {name}:")
+            out.extend("    " + kv for kv in sections[name]()[: left - 1])
+        else:
+            out.append(scalars.pop() if scalars else f"  # {w2} settings end here")
+    return out
 
 
 def code_json(rng, n, w1, w2):
     # Valid JSON: every body line is a complete "key": value pair; the last has no comma.
-    body_n = n - 2
-    keys = [f"{w1}_{k}" for k in ("id", "name", "limit", "enabled", "region", "owner", "tier")]
-    vals = [lambda: str(rng.randint(1, 5000)), lambda: f"\"{rng.choice(IDENT_NOUNS)}-{rng.randint(1, 99)}\"",
-            lambda: rng.choice(["true", "false", "null"]), lambda: f"[\"{w2}\", \"{w1}\"]"]
-    body = [f"  \"{keys[i % len(keys)]}{'' if i < len(keys) else '_' + str(i)}\": {rng.choice(vals)()},"
-            for i in range(body_n)]
+    fields = [("id", lambda: str(rng.randint(1, 5000))),
+              ("name", lambda: f"\"{w1}-{rng.choice(IDENT_NOUNS)}\""),
+              ("limit", lambda: str(rng.randint(1, 64) * 16)),
+              ("enabled", lambda: rng.choice(["true", "false"])),
+              ("region", lambda: f"\"{rng.choice(['eu-west-1', 'us-east-1', 'ap-south-1'])}\""),
+              ("owner", lambda: rng.choice(["null", "\"platform\"", "\"data\""])),
+              ("tags", lambda: f"[\"{w2}\", \"{w1}\"]"),
+              ("timeout_ms", lambda: str(rng.randint(1, 30) * 100))]
+    body = []
+    for i in range(n - 2):
+        key, val = fields[i % len(fields)]
+        suffix = "" if i < len(fields) else f"_{i // len(fields)}"
+        body.append(f"  \"{w2}_{key}{suffix}\": {val()},")
     body[-1] = body[-1][:-1]
     return ["{"] + body + ["}"]
 
@@ -490,14 +522,13 @@ CODE_GENERATORS = {
 
 
 class Module:
-    __slots__ = ("index", "slug", "title", "topic", "domain", "words", "sections", "ids",
+    __slots__ = ("index", "slug", "title", "topic", "domain", "words", "sections",
                  "targetable", "interesting", "n_code")
 
     def __init__(self, index, slug, title, topic, domain, words):
         self.index, self.slug, self.title = index, slug, title
         self.topic, self.domain, self.words = topic, domain, words
         self.sections: list[tuple[int, str, str]] = []  # (level, text, kind)
-        self.ids: list[str] = []
         self.targetable: list[tuple[str, str]] = []      # (id, heading text) usable as fragments
         self.interesting: list[tuple[str, str]] = []     # subset whose id is not the trivial slug
         self.n_code = 0
@@ -541,11 +572,11 @@ def plan_modules(rng: random.Random, n: int) -> list[Module]:
         sec.append((2, "Related Modules", "related"))
         sec.append((2, "Summary", "summary"))
 
+        # Ids are allocated in document order, exactly as a reader of the file would.
         alloc = IdAllocator()
         for level, text, _kind in sec:
             hid = alloc.add(text)
-            m.ids.append(hid)
-            if level >= 2 and _kind != "related":
+            if level >= 2:
                 m.targetable.append((hid, text))
                 if hid != text.lower().replace(" ", "-"):
                     m.interesting.append((hid, text))
@@ -584,9 +615,11 @@ class Renderer:
         rng = self.rng
         t1, t2 = rng.sample(TOOLS, 2)
         s = rng.choice(SENTENCES)
+        adj = rng.choice(ADJECTIVES)
+        a_adj = ("an " if adj[0] in "aeiou" else "a ") + adj
         return s.format(Topic=m.topic, topic=m.topic, verb=rng.choice(VERBS), problem=rng.choice(PROBLEMS),
-                        adj=rng.choice(ADJECTIVES), concept=rng.choice(CONCEPT_NOUNS), tool=t1, tool2=t2,
-                        code=rng.choice(INLINE_CODE))
+                        adj=adj, a_adj=a_adj, A_adj=a_adj[0].upper() + a_adj[1:],
+                        concept=rng.choice(CONCEPT_NOUNS), tool=t1, tool2=t2, code=rng.choice(INLINE_CODE))
 
     def paragraph(self, m: Module, lo: int, hi: int) -> str:
         return " ".join(self.sentence(m) for _ in range(self.rng.randint(lo, hi)))
@@ -596,9 +629,11 @@ class Renderer:
     def pick_target(self, m: Module) -> Module:
         # Prefer same-domain neighbours, like real curricula; fall back to anything.
         rng = self.rng
-        pool = self.by_domain[m.domain] if rng.random() < 0.6 else self.modules
         if len(self.modules) == 1:
             return m
+        pool = self.by_domain[m.domain]
+        if len(pool) < 2 or rng.random() >= 0.6:
+            pool = self.modules
         while True:
             t = pool[rng.randrange(len(pool))]
             if t is not m:
@@ -676,28 +711,30 @@ class Renderer:
             out.append("#" * level + " " + text)
             out.append("")
             if kind == "title":
-                para(self.paragraph(m, 2, 3))
+                para(self.paragraph(m, 1, 2))
             elif kind == "overview":
-                para(f"{self.paragraph(m, 2, 3)} If you are new to the area, read {self.cross_link(m, False)} first.")
+                para(f"{self.paragraph(m, 1, 2)} If you are new to the area, read {self.cross_link(m, False)} first.")
                 if rng.random() < 0.5:
                     para(f"{self.paragraph(m, 1, 2)} The {self.self_link(m)} section is a good place to jump ahead.")
             elif kind == "objectives":
                 for _ in range(rng.randint(3, 5)):
                     prose.append(len(out))
+                    adj = rng.choice(ADJECTIVES)
                     out.append(f"- {rng.choice(['Explain', 'Configure', 'Measure', 'Design', 'Debug', 'Operate'])} "
-                               f"a {rng.choice(ADJECTIVES)} {rng.choice(CONCEPT_NOUNS)} using `{rng.choice(INLINE_CODE)}`")
+                               f"{'an' if adj[0] in 'aeiou' else 'a'} {adj} {rng.choice(CONCEPT_NOUNS)} "
+                               f"using `{rng.choice(INLINE_CODE)}`")
                 out.append("")
             elif kind == "intro":
                 para(self.paragraph(m, 1, 2))
             elif kind in ("concept", "example"):
-                text_ = self.paragraph(m, 2, 4)
-                if rng.random() < 0.45:
+                text_ = self.paragraph(m, 1, 3)
+                if rng.random() < 0.25:
                     text_ += f" See {self.cross_link(m, rng.random() < 0.5)} for background."
                 para(text_)
                 if i in code_at:
                     self.code_block(m, out)
             elif kind == "notes":
-                para(f"**Note:** {self.paragraph(m, 1, 2)}")
+                para(f"**Note:** {self.paragraph(m, 1, 1)}")
             elif kind == "table":
                 para(self.paragraph(m, 1, 2))
                 self.table(m, out)
@@ -705,12 +742,12 @@ class Renderer:
                     self.code_block(m, out)
                     extra_code -= 1
             elif kind == "pitfalls":
-                for _ in range(rng.randint(3, 5)):
+                for _ in range(rng.randint(2, 4)):
                     prose.append(len(out))
                     out.append(f"- *{rng.choice(PROBLEMS).capitalize()}*: {self.sentence(m)}")
                 out.append("")
             elif kind == "related":
-                for _ in range(rng.randint(2, 4)):
+                for _ in range(rng.randint(1, 3)):
                     prose.append(len(out))
                     out.append(f"- {self.cross_link(m, rng.random() < 0.45)} — {rng.choice(VERBS)}")
                 if rng.random() < 0.45:
@@ -788,12 +825,15 @@ def render_path(rng: random.Random, p: int, ms: list[Module], stats: Stats) -> l
     def item(k: int, m: Module) -> None:
         stats.path_links += 1
         out.append(f"{k}. [{m.title}](../modules/{m.slug}/README.md)")
-        topics = [t for _, t, kind in m.sections if kind == "concept"] + rng.sample(CONCEPT_NOUNS, 3)
+        # Topic bullets mix the module's own headings (kept verbatim) with capitalised concepts.
+        topics = [t for _, t, kind in m.sections if kind == "concept"] + \
+            [c[0].upper() + c[1:] for c in rng.sample(CONCEPT_NOUNS, 3)]
         for t in rng.sample(topics, rng.randint(2, 4)):
-            out.append(f"    - {t[0].upper() + t[1:]}")
+            out.append(f"    - {t}")
         out.append("")
 
-    phase_names = rng.sample(PHASE_NAMES, n_phases)
+    # PHASE_NAMES is ordered from basic to advanced; keep that order in every path.
+    phase_names = [PHASE_NAMES[i] for i in sorted(rng.sample(range(len(PHASE_NAMES)), n_phases))]
     per_phase = [core[i::n_phases] for i in range(n_phases)]
     for name, pm in zip(phase_names, per_phase):
         out += [f"## {name} {weeks(rng)}", ""]
@@ -961,7 +1001,7 @@ def main(argv: list[str] | None = None) -> int:
         by_kind[e["kind"]] = by_kind.get(e["kind"], 0) + 1
     print(f"corpus:          {a.out_dir} (seed {a.seed})")
     print(f"files:           {files} ({len(modules)} modules, {len(paths)} paths, book.toml, expected-breaks.json)")
-    print(f"total bytes:     {total_bytes} ({md_bytes} Markdown, {md_bytes / 1e6:.1f} MB)")
+    print(f"total bytes:     {total_bytes} ({md_bytes} Markdown = {md_bytes / 1e6:.1f} MB / {md_bytes / 2**20:.1f} MiB)")
     print(f"code blocks:     {stats.code_blocks}")
     print(f"code lines:      {stats.code_lines}")
     print(f"internal links:  {stats.module_links + stats.path_links} "
