@@ -228,6 +228,18 @@ fn check(
             return EXIT_ENVIRONMENT;
         }
     };
+    // JSON paths stay relative to DIR, as documented; the other formats are read by people
+    // and by GitHub, which both resolve paths against the working directory.
+    let mut shown = report.diagnostics.clone();
+    if format != Format::Json {
+        let prefix = dir.to_string_lossy().replace('\\', "/");
+        let prefix = prefix.trim_start_matches("./").trim_end_matches('/');
+        if !prefix.is_empty() && prefix != "." {
+            for d in &mut shown {
+                d.file = format!("{prefix}/{}", d.file);
+            }
+        }
+    }
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {
@@ -238,13 +250,13 @@ fn check(
             );
         }
         Format::Github => {
-            for d in &report.diagnostics {
+            for d in &shown {
                 let _ = writeln!(out, "{}", diagnostics::github(d));
             }
             let _ = writeln!(out, "{}", report.summary);
         }
         Format::Human => {
-            for d in &report.diagnostics {
+            for d in &shown {
                 if terminal.quiet && d.severity == Severity::Warning {
                     continue;
                 }

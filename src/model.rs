@@ -391,7 +391,7 @@ impl PathParser<'_> {
     }
 
     /// A phase from `heading`, with its child headings as groups (or tracks).
-    fn phase(&mut self, heading: usize, slugger: &mut Slugger) -> Phase {
+    fn phase(&mut self, heading: usize, phase_number: usize, slugger: &mut Slugger) -> Phase {
         let headings = &self.doc.parsed.headings;
         let parts = self.heading_parts(heading);
         let choose = parts.choose;
@@ -420,7 +420,7 @@ impl PathParser<'_> {
         }
         let duration = parts.duration.or_else(|| derived_duration(&groups, choose));
         Phase {
-            slug: slug_or(slugger, &parts.title, "phase", 0),
+            slug: slug_or(slugger, &parts.title, "phase", phase_number),
             title: parts.title,
             heading_id: headings[heading].id.clone(),
             heading_offset: headings[heading].offset,
@@ -506,11 +506,16 @@ pub fn parse_path(rel: &str, doc: &Doc, modules_dir: &str) -> LearningPath {
         if is_container {
             let mut contained = Vec::new();
             for child in children {
-                if !phase_children.contains(&child) {
+                // Every child that lists modules or carries a duration is a phase, labelled
+                // or not, so nothing under the container is dropped.
+                let holds_phase = phase_children.contains(&child)
+                    || parser.has_modules(child)
+                    || split_heading(&headings[child].text).duration.is_some();
+                if !holds_phase {
                     continue;
                 }
                 contained.push(phases.len());
-                phases.push(parser.phase(child, &mut slugger));
+                phases.push(parser.phase(child, phases.len(), &mut slugger));
             }
             sections.push(Section::Phases {
                 heading_index: heading,
@@ -524,7 +529,7 @@ pub fn parse_path(rel: &str, doc: &Doc, modules_dir: &str) -> LearningPath {
                 container: false,
                 phases: vec![phases.len()],
             });
-            phases.push(parser.phase(heading, &mut slugger));
+            phases.push(parser.phase(heading, phases.len(), &mut slugger));
         } else {
             // Still reports an unparseable duration on a prose heading.
             parser.heading_parts(heading);

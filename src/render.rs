@@ -278,6 +278,7 @@ enum SectionCtx {
 #[derive(Serialize, Clone)]
 struct PathSummary {
     title: String,
+    title_id: Option<String>,
     slug: String,
     url: String,
     description: Option<String>,
@@ -310,6 +311,15 @@ struct Renderer<'a> {
     navs: Vec<NavPath>,
     sanitize: bool,
     site_url: Option<String>,
+}
+
+/// The id GitHub gives the document's `#` title, so `#title` links work on the page too.
+fn title_id(doc: &Doc) -> Option<String> {
+    doc.parsed
+        .headings
+        .first()
+        .filter(|h| h.level == 1)
+        .map(|h| h.id.clone())
 }
 
 fn reading_minutes(doc: Option<&Doc>) -> usize {
@@ -489,6 +499,7 @@ impl<'a> Renderer<'a> {
     fn path_summary(&self, path: &LearningPath) -> PathSummary {
         PathSummary {
             title: path.title.clone(),
+            title_id: title_id(&self.site.project.docs[&path.rel]),
             slug: path.slug.clone(),
             url: path_url(path),
             description: path.description.clone(),
@@ -611,10 +622,11 @@ impl<'a> Renderer<'a> {
             let ctx_phase = self.phase_ctx(path, index);
             let mut base = self.base("phase", &url, format!("{} · {}", phase.title, path.title));
             base.description = Some(format!(
-                "{} of {}: {} modules{}",
+                "{} of {}: {} module{}{}",
                 phase.title,
                 path.title,
                 ctx_phase.module_count,
+                if ctx_phase.module_count == 1 { "" } else { "s" },
                 phase.duration.map(|d| format!(", {d}")).unwrap_or_default()
             ));
             base.nav = Some(&self.navs[path_index]);
@@ -686,6 +698,7 @@ impl<'a> Renderer<'a> {
         #[derive(Serialize)]
         struct ModuleCtx {
             title: String,
+            title_id: Option<String>,
             slug: String,
             html: String,
             toc: Vec<TocEntry>,
@@ -782,6 +795,7 @@ impl<'a> Renderer<'a> {
             base,
             module: ModuleCtx {
                 title,
+                title_id: title_id(doc),
                 slug: slug.to_string(),
                 html,
                 toc: Self::toc(doc),
@@ -877,6 +891,7 @@ impl<'a> Renderer<'a> {
         #[derive(Serialize)]
         struct PageCtx {
             title: String,
+            title_id: Option<String>,
             html: String,
             toc: Vec<TocEntry>,
         }
@@ -917,6 +932,7 @@ impl<'a> Renderer<'a> {
             base,
             page: PageCtx {
                 title,
+                title_id: title_id(doc),
                 html,
                 toc: Self::toc(doc),
             },

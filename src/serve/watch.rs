@@ -56,7 +56,13 @@ fn watched_paths(project_dir: &Path) -> Vec<(PathBuf, RecursiveMode)> {
     } else {
         project_dir.to_path_buf()
     };
-    let mut paths = vec![(project_dir.to_path_buf(), RecursiveMode::NonRecursive)];
+    // With `src = "."` the content is the project itself: watch all of it.
+    let top_mode = if content == project_dir {
+        RecursiveMode::Recursive
+    } else {
+        RecursiveMode::NonRecursive
+    };
+    let mut paths = vec![(project_dir.to_path_buf(), top_mode)];
     for dir in [
         content,
         project_dir.join("templates"),
@@ -76,6 +82,9 @@ fn relevant(project_dir: &Path, content_top: &str, path: &Path) -> bool {
         return true;
     };
     let first = first.as_os_str().to_string_lossy();
+    if first.starts_with('.') || first == "target" || first == "node_modules" {
+        return false;
+    }
     if rel.components().count() == 1 {
         // At the top only book.toml matters, and the folders we watch appearing or going.
         return first == "book.toml"
@@ -95,6 +104,8 @@ fn relevant(project_dir: &Path, content_top: &str, path: &Path) -> bool {
 }
 
 pub fn start(project_dir: PathBuf, shared: Arc<Shared>, poll: bool) -> notify::Result<Watching> {
+    // Watch absolute paths, so event paths compare with the project folder.
+    let project_dir = project_dir.canonicalize().unwrap_or(project_dir);
     let (sender, receiver) = channel::<DebounceEventResult>();
     let watcher: Box<dyn AddRoot> = if poll {
         let config = notify::Config::default()
