@@ -537,12 +537,18 @@ class Module:
 def plan_modules(rng: random.Random, n: int) -> list[Module]:
     topics = [(d, base, title) for d, tl in DOMAINS for base, title in tl]
     counters: dict[str, int] = {}
+    used_titles: set[str] = set()
     modules: list[Module] = []
     for i in range(n):
         domain, base, ttitle = topics[rng.randrange(len(topics))]
         counters[base] = counters.get(base, 0) + 1
         slug = f"{base}-{counters[base]:03d}"
         title = ttitle + rng.choice(TITLE_QUALIFIERS)
+        # Learners tell modules apart by title, and pathbook warns on duplicates: keep
+        # them unique without consuming randomness (the rest of the corpus stays the same).
+        if title in used_titles:
+            title = f"{title}, Volume {counters[base]}"
+        used_titles.add(title)
         words = [w for w in base.split("-") if len(w) > 2] or [base.replace("-", "")]
         m = Module(i, slug, title, ttitle, domain, words)
 

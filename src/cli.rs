@@ -21,8 +21,11 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
     /// Print only errors
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Print more: per-stage timings
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -99,10 +102,11 @@ pub struct Terminal {
     pub color_out: bool,
     pub color_err: bool,
     pub quiet: bool,
+    pub verbose: bool,
 }
 
 impl Terminal {
-    fn new(choice: ColorChoice, quiet: bool) -> Terminal {
+    fn new(choice: ColorChoice, quiet: bool, verbose: bool) -> Terminal {
         let allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
         let decide = |is_tty: bool| match choice {
             ColorChoice::Always => true,
@@ -113,12 +117,13 @@ impl Terminal {
             color_out: decide(std::io::stdout().is_terminal()),
             color_err: decide(std::io::stderr().is_terminal()),
             quiet,
+            verbose,
         }
     }
 }
 
 pub fn run(cli: Cli) -> i32 {
-    let terminal = Terminal::new(cli.color, cli.quiet);
+    let terminal = Terminal::new(cli.color, cli.quiet, cli.verbose);
     match cli.command {
         Command::Build { dir, dest_dir } => build(&dir, dest_dir, &terminal),
         Command::Check {
@@ -190,9 +195,15 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
         );
         return EXIT_CONTENT;
     }
+    let mut timings = built.timings.clone();
+    let write_started = Instant::now();
     if let Err(err) = output::write_atomically(&built.output, &dest) {
         eprintln!("error: {err}");
         return EXIT_ENVIRONMENT;
+    }
+    timings.add("write", write_started.elapsed());
+    if terminal.verbose {
+        eprintln!("timings: {timings}");
     }
     if !terminal.quiet {
         let pages = built

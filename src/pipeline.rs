@@ -30,6 +30,37 @@ pub struct Built {
     pub site: Site,
     pub output: Output,
     pub report: Report,
+    pub timings: Timings,
+}
+
+/// Wall time per pipeline stage, for `--verbose` and the benchmark profile.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub stages: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Timings {
+    fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
+        let started = std::time::Instant::now();
+        let result = work();
+        self.stages.push((stage, started.elapsed()));
+        result
+    }
+
+    pub fn add(&mut self, stage: &'static str, elapsed: std::time::Duration) {
+        self.stages.push((stage, elapsed));
+    }
+}
+
+impl std::fmt::Display for Timings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .stages
+            .iter()
+            .map(|(stage, d)| format!("{stage} {:.0} ms", d.as_secs_f64() * 1000.0))
+            .collect();
+        f.write_str(&parts.join(", "))
+    }
 }
 
 pub fn load_site(project_dir: &Path, options: &LoadOptions) -> Result<Site, LoadError> {
@@ -39,15 +70,26 @@ pub fn load_site(project_dir: &Path, options: &LoadOptions) -> Result<Site, Load
 /// load → model → validate → render. The output is returned even when the report has
 /// errors; the caller decides whether errors stop the build.
 pub fn build(project_dir: &Path, options: &LoadOptions) -> Result<Built, BuildError> {
-    let site = load_site(project_dir, options).map_err(BuildError::Load)?;
-    let templates = Templates::load(project_dir).map_err(BuildError::Template)?;
-    let (pages, assets) = render::reachable(&site);
-    let report = validate::validate(&site, Scope::Files(&pages));
-    let output = render::render(&site, &templates, &pages, &assets).map_err(BuildError::Render)?;
+    let mut timings = Timings::default();
+    let project = timings
+        .time("load+parse", || Project::load(project_dir, options))
+        .map_err(BuildError::Load)?;
+    let site = timings.time("model", || model::build(project));
+    let templates = timings
+        .time("templates", || Templates::load(project_dir))
+        .map_err(BuildError::Template)?;
+    let (pages, assets) = timings.time("reach", || render::reachable(&site));
+    let report = timings.time("validate", || {
+        validate::validate(&site, Scope::Files(&pages))
+    });
+    let output = timings
+        .time("render", || render::render(&site, &templates, &pages, &assets))
+        .map_err(BuildError::Render)?;
     Ok(Built {
         site,
         output,
         report,
+        timings,
     })
 }
 
