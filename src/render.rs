@@ -125,6 +125,11 @@ pub fn module_url(slug: &str) -> String {
     format!("modules/{slug}/index.html")
 }
 
+/// The whole path on one page, for printing or saving as PDF.
+pub fn print_url(path: &LearningPath) -> String {
+    format!("paths/{}/print.html", path.slug)
+}
+
 /// The Markdown pages and asset files a site publishes: paths, modules, and whatever their
 /// links reach inside the content root, followed transitively.
 pub fn reachable(site: &Site) -> (BTreeSet<String>, BTreeSet<String>) {
@@ -166,6 +171,10 @@ pub struct SiteInfo {
     pub language: String,
     pub search: bool,
     pub repository_url: Option<String>,
+    /// Names this site in the browser's storage (progress is kept per site and path).
+    pub key: String,
+    /// Changes with the search index, so a rebuilt index is never mixed with a cached one.
+    pub search_version: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -195,6 +204,7 @@ struct Base<'a> {
 struct NavModule {
     title: String,
     url: String,
+    slug: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -219,6 +229,7 @@ struct NavPhase {
 #[derive(Serialize, Clone)]
 pub struct NavPath {
     title: String,
+    slug: String,
     url: String,
     total: Option<String>,
     phases: Vec<NavPhase>,
@@ -297,6 +308,7 @@ struct TocEntry {
 #[derive(Serialize)]
 struct UsageCtx {
     path: Link,
+    path_slug: String,
     phase: Link,
     group: Option<Link>,
     is_track: bool,
@@ -309,6 +321,8 @@ struct Renderer<'a> {
     info: SiteInfo,
     templates: &'a Templates,
     navs: Vec<NavPath>,
+    /// Per path: its structure as JSON for the progress script (phases, tracks, modules).
+    progress: Vec<String>,
     sanitize: bool,
     site_url: Option<String>,
 }
@@ -375,9 +389,11 @@ impl<'a> Renderer<'a> {
         let nav_module = |m: &crate::model::ModuleRef| NavModule {
             title: self.site.module_title(&m.slug),
             url: module_url(&m.slug),
+            slug: m.slug.clone(),
         };
         NavPath {
             title: path.title.clone(),
+            slug: path.slug.clone(),
             url: path_url(path),
             total: path.total.map(|d| d.to_string()),
             phases: path
@@ -553,6 +569,9 @@ impl<'a> Renderer<'a> {
             path: PathSummary,
             intro_html: String,
             sections: Vec<SectionCtx>,
+            map_svg: String,
+            print_url: String,
+            progress_json: &'a str,
         }
         let path = &self.site.paths[path_index];
         let url = path_url(path);
@@ -595,6 +614,9 @@ impl<'a> Renderer<'a> {
             path: self.path_summary(path),
             intro_html: by_heading.get(&None).cloned().unwrap_or_default(),
             sections,
+            map_svg: crate::pathmap::svg(self.site, path, &url),
+            print_url: print_url(path),
+            progress_json: &self.progress[path_index],
         };
         Ok((url.clone(), self.render("path.html", &ctx, &url)?))
     }
@@ -606,6 +628,7 @@ impl<'a> Renderer<'a> {
             base: Base<'a>,
             path: PathSummary,
             phase: PhaseCtx,
+            progress_json: &'a str,
         }
         #[derive(Serialize)]
         struct TrackCtxPage<'a> {
@@ -614,6 +637,7 @@ impl<'a> Renderer<'a> {
             path: PathSummary,
             phase: PhaseCtx,
             track: GroupCtx,
+            progress_json: &'a str,
         }
         let path = &self.site.paths[path_index];
         let mut pages = Vec::new();
@@ -678,6 +702,7 @@ impl<'a> Renderer<'a> {
                     path: self.path_summary(path),
                     phase: ctx_phase.clone(),
                     track: track.clone(),
+                    progress_json: &self.progress[path_index],
                 };
                 pages.push((
                     track_url.clone(),
@@ -688,6 +713,7 @@ impl<'a> Renderer<'a> {
                 base,
                 path: self.path_summary(path),
                 phase: ctx_phase,
+                progress_json: &self.progress[path_index],
             };
             pages.push((url.clone(), self.render("phase.html", &ctx, &url)?));
         }
@@ -704,6 +730,8 @@ impl<'a> Renderer<'a> {
             toc: Vec<TocEntry>,
             reading_minutes: usize,
             usages: Vec<UsageCtx>,
+            /// The paths that list this module, space-separated, for the done checkbox.
+            paths: String,
         }
         #[derive(Serialize)]
         struct Ctx<'a> {
@@ -732,6 +760,7 @@ impl<'a> Renderer<'a> {
                         title: path.title.clone(),
                         url: path_url(path),
                     },
+                    path_slug: path.slug.clone(),
                     phase: Link {
                         title: phase.title.clone(),
                         url: phase_url(path, phase),
@@ -800,6 +829,12 @@ impl<'a> Renderer<'a> {
                 html,
                 toc: Self::toc(doc),
                 reading_minutes: reading_minutes(Some(doc)),
+                paths: {
+                    let mut slugs: Vec<&str> =
+                        usages.iter().map(|u| u.path_slug.as_str()).collect();
+                    slugs.dedup();
+                    slugs.join(" ")
+                },
                 usages,
             },
         };
@@ -940,6 +975,151 @@ impl<'a> Renderer<'a> {
         Ok((url.clone(), self.render("page.html", &ctx, &url)?))
     }
 
+    /// `paths/<path>/print.html`: the path's overview, then every module in path order.
+    /// Module heading ids are prefixed with the module's slug (`mlops-basics--experiment-
+    /// tracking`) and links between pages on this page become in-page anchors.
+    fn print_page(&self, path_index: usize) -> Result<(String, Vec<u8>), RenderError> {
+        #[derive(Serialize)]
+        struct PrintModule {
+            slug: String,
+            title: String,
+            title_id: String,
+            anchor: String,
+            place: String,
+            topics: Vec<String>,
+            reading_minutes: usize,
+            html: String,
+        }
+        #[derive(Serialize)]
+        struct Ctx<'a> {
+            #[serde(flatten)]
+            base: Base<'a>,
+            path: PathSummary,
+            overview_html: String,
+            modules: Vec<PrintModule>,
+        }
+        let path = &self.site.paths[path_index];
+        let url = print_url(path);
+        let slugs: Vec<&str> = path
+            .module_order()
+            .into_iter()
+            .filter(|s| self.site.modules.get(*s).is_some_and(|m| m.exists))
+            .collect();
+        let in_print: BTreeMap<&str, &str> = slugs
+            .iter()
+            .map(|s| (self.site.modules[*s].rel.as_str(), *s))
+            .collect();
+        let index = &self.site.project.index;
+        let urls = &self.urls;
+        // Links to the path or a module on this page become `print.html#...` here; the
+        // clean-up below turns them into bare `#...` once the module's own fragment links
+        // (and the footnote links Markdown generates) have been prefixed.
+        let render_doc = |rel: &str, prefix: Option<&str>| -> String {
+            let rewrite = |dest: &str, _kind: LinkKind| -> Option<String> {
+                match resolve(rel, dest, index) {
+                    Resolved::Local {
+                        rel: target,
+                        fragment,
+                        ..
+                    } => {
+                        let fragment = fragment.filter(|f| !f.is_empty());
+                        if target == path.rel {
+                            return Some(match fragment {
+                                Some(f) => format!("print.html#{f}"),
+                                None => "print.html#main".into(),
+                            });
+                        }
+                        if let Some(slug) = in_print.get(target.as_str()) {
+                            return Some(match fragment {
+                                Some(f) => format!("print.html#{slug}--{f}"),
+                                None => format!("print.html#module-{slug}"),
+                            });
+                        }
+                        let raw = dest
+                            .split_once('#')
+                            .map(|(_, f)| format!("#{f}"))
+                            .unwrap_or_default();
+                        Some(format!(
+                            "{}{raw}",
+                            relative_url(&url, &urls.output_of(&target))
+                        ))
+                    }
+                    _ => None,
+                }
+            };
+            let doc = &self.site.project.docs[rel];
+            let html: String = render_markdown(
+                &doc.source.text,
+                &HtmlOptions {
+                    headings: &doc.parsed.headings,
+                    rewrite: &rewrite,
+                    skip_title: true,
+                    split_level: None,
+                    sanitize: self.sanitize,
+                },
+            )
+            .into_iter()
+            .map(|s| s.html)
+            .collect();
+            match prefix {
+                Some(prefix) => prefix_ids(&demote_headings(&html), prefix),
+                None => html,
+            }
+            .replace("href=\"print.html#", "href=\"#")
+        };
+        let overview_html = render_doc(&path.rel, None);
+        let modules = slugs
+            .iter()
+            .map(|slug| {
+                let module = &self.site.modules[*slug];
+                let doc = &self.site.project.docs[&module.rel];
+                let usage = module.used_by.iter().find(|u| u.path == path_index);
+                let (place, topics) = match usage {
+                    Some(u) => {
+                        let phase = &path.phases[u.phase];
+                        let mut place = phase.title.clone();
+                        if let Some(g) = u.group {
+                            place = format!("{place} › {}", phase.groups[g].title);
+                        }
+                        (place, self.site.reference(*u).topics.clone())
+                    }
+                    None => (String::new(), Vec::new()),
+                };
+                PrintModule {
+                    slug: slug.to_string(),
+                    title: self.site.module_title(slug),
+                    title_id: format!(
+                        "{slug}--{}",
+                        title_id(doc).unwrap_or_else(|| "title".into())
+                    ),
+                    anchor: format!("module-{slug}"),
+                    place,
+                    topics,
+                    reading_minutes: reading_minutes(Some(doc)),
+                    html: render_doc(&module.rel, Some(slug)),
+                }
+            })
+            .collect();
+        let mut base = self.base(
+            "print",
+            &url,
+            format!("{} (whole path on one page)", path.title),
+        );
+        base.description = path.description.clone();
+        base.breadcrumbs = self.crumbs_for_path(path);
+        base.breadcrumbs.push(Link {
+            title: "Whole path on one page".into(),
+            url: url.clone(),
+        });
+        let ctx = Ctx {
+            base,
+            path: self.path_summary(path),
+            overview_html,
+            modules,
+        };
+        Ok((url.clone(), self.render("print.html", &ctx, &url)?))
+    }
+
     fn not_found(&self) -> Result<Vec<u8>, RenderError> {
         let mut base = self.base(
             "404",
@@ -969,6 +1149,8 @@ pub fn site_info(site: &Site) -> SiteInfo {
         language: book.language.clone(),
         search: site.project.config.output.html.search.enable,
         repository_url: site.project.config.output.html.git_repository_url.clone(),
+        key: site_key(site),
+        search_version: None,
     }
 }
 
@@ -992,10 +1174,17 @@ pub fn render(
         info: site_info(site),
         templates,
         navs: Vec::new(),
+        progress: Vec::new(),
         sanitize: html_config.sanitize,
         site_url,
     };
     renderer.navs = site.paths.iter().map(|p| renderer.nav(p)).collect();
+    renderer.progress = site.paths.iter().map(progress_json).collect();
+    let search_index = renderer
+        .info
+        .search
+        .then(|| crate::search::build(&search_pages(site, &renderer.urls, pages)));
+    renderer.info.search_version = search_index.as_ref().map(|i| i.version.clone());
     let renderer = renderer;
 
     let mut output = Output::default();
@@ -1011,7 +1200,7 @@ pub fn render(
     let path_pages: Vec<Result<Pages, RenderError>> = (0..site.paths.len())
         .into_par_iter()
         .map(|i| {
-            let mut pages = vec![renderer.path_page(i)?];
+            let mut pages = vec![renderer.path_page(i)?, renderer.print_page(i)?];
             pages.extend(renderer.phase_pages(i)?);
             Ok(pages)
         })
@@ -1052,6 +1241,9 @@ pub fn render(
             site.project.content_dir.join(rel),
         );
     }
+    if let Some(index) = search_index {
+        output.files.extend(index.files);
+    }
     for (name, bytes) in crate::templates::static_files(&site.project.project_dir) {
         output.files.insert(format!("static/{name}"), bytes);
     }
@@ -1080,4 +1272,231 @@ fn sitemap(base: &str, output: &Output) -> String {
     }
     xml.push_str("</urlset>\n");
     xml
+}
+
+/// Names the site in the browser's storage: its published address, or its title.
+fn site_key(site: &Site) -> String {
+    let html = &site.project.config.output.html;
+    match &html.site_url {
+        Some(url) => url.trim_end_matches('/').to_string(),
+        None => crate::slug::github_slug(&site_info_title(site)),
+    }
+}
+
+fn site_info_title(site: &Site) -> String {
+    site.project
+        .config
+        .book
+        .title
+        .clone()
+        .or_else(|| (site.paths.len() == 1).then(|| site.paths[0].title.clone()))
+        .unwrap_or_else(|| "Learning paths".into())
+}
+
+/// A path's structure for the progress script: phases in order, each with the modules that
+/// always count and, in a `(Choose N)` phase, the tracks the learner picks from.
+fn progress_json(path: &LearningPath) -> String {
+    let phases: Vec<serde_json::Value> = path
+        .phases
+        .iter()
+        .map(|phase| {
+            let mut modules: Vec<&str> = phase.modules.iter().map(|m| m.slug.as_str()).collect();
+            let mut tracks = Vec::new();
+            for group in &phase.groups {
+                if group.is_track {
+                    tracks.push(serde_json::json!({
+                        "slug": group.slug,
+                        "title": group.title,
+                        "modules": group.modules.iter().map(|m| m.slug.as_str()).collect::<Vec<_>>(),
+                    }));
+                } else {
+                    modules.extend(group.modules.iter().map(|m| m.slug.as_str()));
+                }
+            }
+            serde_json::json!({
+                "slug": phase.slug,
+                "title": phase.title,
+                "choose": phase.choose.map(|c| [c.min, c.max]),
+                "modules": modules,
+                "tracks": tracks,
+            })
+        })
+        .collect();
+    serde_json::json!({"path": path.slug, "title": path.title, "phases": phases})
+        .to_string()
+        .replace("</", "<\\/")
+}
+
+fn topics_text(refs: &[&crate::model::ModuleRef], site: &Site) -> String {
+    let mut text = String::new();
+    for m in refs {
+        text.push_str(&site.module_title(&m.slug));
+        text.push_str(". ");
+        for topic in &m.topics {
+            text.push_str(topic);
+            text.push_str(". ");
+        }
+    }
+    text
+}
+
+/// Every page search covers: paths (their prose), phases, tracks, modules and the other
+/// pages modules link to.
+fn search_pages(site: &Site, urls: &Urls, pages: &BTreeSet<String>) -> Vec<crate::search::Page> {
+    use crate::search::{Page, Section as SearchSection, doc_sections};
+    let top = |text: String| SearchSection {
+        heading: String::new(),
+        anchor: String::new(),
+        text,
+    };
+    let mut out = Vec::new();
+    for path in &site.paths {
+        let doc = &site.project.docs[&path.rel];
+        let prose: BTreeSet<usize> = path
+            .sections
+            .iter()
+            .filter_map(|s| match s {
+                Section::Prose(Some(h)) => Some(*h),
+                _ => None,
+            })
+            .collect();
+        // Keep the top and the sections under prose `##` headings: phases have pages.
+        let mut sections = doc_sections(doc).into_iter();
+        let mut kept = vec![sections.next().unwrap_or_else(|| top(String::new()))];
+        let mut current_h2: Option<usize> = None;
+        let mut title_skipped = false;
+        for (i, heading) in doc.parsed.headings.iter().enumerate() {
+            // The sections follow the headings, less the title.
+            if heading.level == 1 && !title_skipped {
+                title_skipped = true;
+                continue;
+            }
+            let Some(section) = sections.next() else {
+                break;
+            };
+            if heading.level <= 2 {
+                current_h2 = Some(i);
+            }
+            if current_h2.is_some_and(|h| prose.contains(&h)) {
+                kept.push(section);
+            }
+        }
+        if let Some(description) = &path.description
+            && !kept[0].text.contains(description.as_str())
+        {
+            kept[0].text = format!("{description} {}", kept[0].text);
+        }
+        out.push(Page {
+            title: path.title.clone(),
+            url: path_url(path),
+            kind: "path",
+            context: path
+                .total
+                .map(|d| format!("Learning path · {d}"))
+                .unwrap_or_else(|| "Learning path".into()),
+            sections: kept,
+        });
+        for phase in &path.phases {
+            let mut sections = vec![top(topics_text(
+                &phase.modules.iter().collect::<Vec<_>>(),
+                site,
+            ))];
+            for group in &phase.groups {
+                sections.push(SearchSection {
+                    heading: group.title.clone(),
+                    anchor: group.heading_id.clone(),
+                    text: topics_text(&group.modules.iter().collect::<Vec<_>>(), site),
+                });
+            }
+            out.push(Page {
+                title: phase.title.clone(),
+                url: phase_url(path, phase),
+                kind: "phase",
+                context: path.title.clone(),
+                sections,
+            });
+            for group in phase.tracks() {
+                out.push(Page {
+                    title: group.title.clone(),
+                    url: group_url(path, phase, group),
+                    kind: "track",
+                    context: format!("{} · {}", phase.title, path.title),
+                    sections: vec![top(topics_text(
+                        &group.modules.iter().collect::<Vec<_>>(),
+                        site,
+                    ))],
+                });
+            }
+        }
+    }
+    let mut module_rels = BTreeSet::new();
+    for module in site.modules.values().filter(|m| m.exists) {
+        module_rels.insert(module.rel.as_str());
+        let Some(doc) = site.doc(&module.rel) else {
+            continue;
+        };
+        let mut sections = doc_sections(doc);
+        let mut context = String::from("Module");
+        if let Some(usage) = module.used_by.first() {
+            let path = &site.paths[usage.path];
+            context = format!("{} · {}", path.phases[usage.phase].title, path.title);
+        }
+        let topics: Vec<&str> = module
+            .used_by
+            .iter()
+            .flat_map(|u| site.reference(*u).topics.iter().map(String::as_str))
+            .collect();
+        if !topics.is_empty() {
+            sections[0].text = format!("{} {}", sections[0].text, topics.join(". "));
+        }
+        out.push(Page {
+            title: site.module_title(&module.slug),
+            url: module_url(&module.slug),
+            kind: "module",
+            context,
+            sections,
+        });
+    }
+    let path_rels: BTreeSet<&str> = site.paths.iter().map(|p| p.rel.as_str()).collect();
+    for rel in pages {
+        if module_rels.contains(rel.as_str()) || path_rels.contains(rel.as_str()) {
+            continue;
+        }
+        let Some(doc) = site.doc(rel) else { continue };
+        out.push(Page {
+            title: doc.parsed.title.clone().unwrap_or_else(|| rel.clone()),
+            url: urls.output_of(rel),
+            kind: "page",
+            context: "Page".into(),
+            sections: doc_sections(doc),
+        });
+    }
+    out
+}
+
+/// Every `id`, `name` and in-page `href="#..."` of a module's HTML, prefixed with
+/// `<prefix>--`, so modules can share one page without their anchors colliding.
+fn prefix_ids(html: &str, prefix: &str) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r##"(\s(?:id|name)=")([^"]+)"|(\shref="#)([^"]+)""##)
+            .expect("valid regex")
+    });
+    re.replace_all(html, |c: &regex::Captures| match (c.get(1), c.get(3)) {
+        (Some(attr), _) => format!("{}{prefix}--{}\"", attr.as_str(), &c[2]),
+        (None, Some(attr)) => format!("{}{prefix}--{}\"", attr.as_str(), &c[4]),
+        _ => c[0].to_string(),
+    })
+    .into_owned()
+}
+
+/// `<h2>` → `<h3>` and so on (to `<h6>`), so a module's sections sit under its title.
+fn demote_headings(html: &str) -> String {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(r"<(/?)h([1-5])([\s>])").expect("valid regex"));
+    re.replace_all(html, |c: &regex::Captures| {
+        let level: u8 = c[2].parse().unwrap_or(5);
+        format!("<{}h{}{}", &c[1], level + 1, &c[3])
+    })
+    .into_owned()
 }

@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("modules.html", include_str!("../templates/modules.html")),
     ("page.html", include_str!("../templates/page.html")),
     ("404.html", include_str!("../templates/404.html")),
+    ("print.html", include_str!("../templates/print.html")),
 ];
 
 /// The default static files, from this repository's `static/` folder.
