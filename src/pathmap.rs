@@ -174,9 +174,17 @@ pub fn svg(site: &Site, path: &LearningPath, page_url: &str) -> String {
         if let Some(c) = phase.choose {
             facts.push(c.to_string());
         }
+        let facts = if facts.is_empty() {
+            String::new()
+        } else {
+            format!(
+                r#"<tspan class="map-phase-facts" dx="10">{}</tspan>"#,
+                esc(&facts.join(" · "))
+            )
+        };
         let _ = write!(
             map.out,
-            r#"<g class="map-phase" data-phase="{}"><circle class="map-marker" cx="18" cy="{:.1}" r="14"/><text class="map-marker-text" x="18" y="{:.1}" text-anchor="middle">{}</text><a class="map-phase-link" href="{}"><text class="map-phase-title" x="{LEFT}" y="{:.1}">{}</text></a>"#,
+            r#"<g class="map-phase" data-phase="{}"><circle class="map-marker" cx="18" cy="{:.1}" r="14"/><text class="map-marker-text" x="18" y="{:.1}" text-anchor="middle" aria-hidden="true">{}</text><a class="map-phase-link" href="{}"><text class="map-phase-title" x="{LEFT}" y="{:.1}">{}{facts}</text></a>"#,
             esc(&phase.slug),
             y + 14.0,
             y + 19.0,
@@ -185,16 +193,6 @@ pub fn svg(site: &Site, path: &LearningPath, page_url: &str) -> String {
             y + 19.0,
             esc(&phase.title),
         );
-        if !facts.is_empty() {
-            let title_w = phase.title.chars().count() as f64 * 8.2;
-            let _ = write!(
-                map.out,
-                r#"<text class="map-phase-facts" x="{:.1}" y="{:.1}">{}</text>"#,
-                LEFT + title_w + 10.0,
-                y + 19.0,
-                esc(&facts.join(" · "))
-            );
-        }
         y += 36.0;
         let h = map.grid(&phase.modules, LEFT, y, inner_w);
         if h > 0.0 {

@@ -472,7 +472,7 @@ impl<'a> Renderer<'a> {
                 _ => None,
             }
         };
-        render_markdown(
+        let mut sections = render_markdown(
             &doc.source.text,
             &HtmlOptions {
                 headings: &doc.parsed.headings,
@@ -481,7 +481,11 @@ impl<'a> Renderer<'a> {
                 split_level: split,
                 sanitize: self.sanitize,
             },
-        )
+        );
+        for section in &mut sections {
+            section.html = focusable_code(&section.html);
+        }
+        sections
     }
 
     fn toc(doc: &Doc) -> Vec<TocEntry> {
@@ -1061,6 +1065,7 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|s| s.html)
             .collect();
+            let html = focusable_code(&html);
             match prefix {
                 Some(prefix) => prefix_ids(&demote_headings(&html), prefix),
                 None => html,
@@ -1499,4 +1504,9 @@ fn demote_headings(html: &str) -> String {
         format!("<{}h{}{}", &c[1], level + 1, &c[3])
     })
     .into_owned()
+}
+
+/// Code blocks scroll sideways; `tabindex="0"` lets a keyboard reach and scroll them.
+fn focusable_code(html: &str) -> String {
+    html.replace("<pre class=\"code\"", "<pre class=\"code\" tabindex=\"0\"")
 }
