@@ -36,7 +36,9 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
     let mut skipping_title = false;
     let mut title_skipped = !options.skip_title;
     let mut code: Option<(Option<String>, String)> = None;
-    let mut saw_raw_html = false;
+    // Raw HTML, a script-capable URL or author-written heading attributes: anything that
+    // could put markup on the page that pathbook did not write itself.
+    let mut needs_cleaning = false;
 
     let flush = |pending: &mut Vec<Event>, section: &mut HtmlSection| {
         pulldown_cmark::html::push_html(&mut section.html, pending.drain(..));
@@ -93,6 +95,7 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
                         html: String::new(),
                     });
                 }
+                needs_cleaning |= !classes.is_empty() || !attrs.is_empty();
                 let id = options
                     .headings
                     .get(index)
@@ -123,6 +126,7 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
                     }
                     _ => LinkKind::Inline,
                 };
+                needs_cleaning |= crate::sanitize::is_unsafe_url(&dest_url);
                 let dest_url = (options.rewrite)(&dest_url, kind).map_or(dest_url, CowStr::from);
                 pending.push(Event::Start(Tag::Link {
                     link_type,
@@ -137,6 +141,7 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
                 title,
                 id,
             }) => {
+                needs_cleaning |= crate::sanitize::is_unsafe_url(&dest_url);
                 let dest_url =
                     (options.rewrite)(&dest_url, LinkKind::Image).map_or(dest_url, CowStr::from);
                 pending.push(Event::Start(Tag::Image {
@@ -147,7 +152,7 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
                 }));
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                saw_raw_html = true;
+                needs_cleaning = true;
                 let rewritten = raw_html::rewrite_links(&html, |dest| {
                     (options.rewrite)(dest, LinkKind::RawHtml)
                 });
@@ -158,7 +163,7 @@ pub fn render(text: &str, options: &HtmlOptions) -> Vec<HtmlSection> {
     }
     let section = sections.last_mut().expect("one section");
     flush(&mut pending, section);
-    if options.sanitize && saw_raw_html {
+    if options.sanitize && needs_cleaning {
         for section in &mut sections {
             section.html = crate::sanitize::clean(&section.html);
         }
