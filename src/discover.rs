@@ -6,6 +6,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
+const NOT_REGULAR: &str = "not a regular file (a FIFO, socket or device is never read)";
+
 /// Everything under the content root, as `/`-separated paths relative to it.
 #[derive(Debug, Default)]
 pub struct FileIndex {
@@ -75,10 +77,13 @@ impl FileIndex {
                     Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {
                         index.add_file(rel);
                     }
-                    Ok(target) if target.starts_with(&canonical_root) => {
+                    Ok(target) if target.starts_with(&canonical_root) && target.is_dir() => {
                         index
                             .skipped
                             .push((rel, "symlink to a folder is not followed".into()));
+                    }
+                    Ok(target) if target.starts_with(&canonical_root) => {
+                        index.skipped.push((rel, NOT_REGULAR.into()));
                     }
                     Ok(_) => index
                         .skipped
@@ -88,8 +93,11 @@ impl FileIndex {
             } else if file_type.is_dir() {
                 index.by_lowercase.insert(rel.to_lowercase(), rel.clone());
                 index.dirs.insert(rel);
-            } else {
+            } else if file_type.is_file() {
                 index.add_file(rel);
+            } else {
+                // A FIFO would block the read forever, a device could be endless.
+                index.skipped.push((rel, NOT_REGULAR.into()));
             }
         }
         Ok(index)
