@@ -137,12 +137,19 @@ impl Project {
                 })?;
                 let text = String::from_utf8(bytes).map_err(|err| {
                     let offset = err.utf8_error().valid_up_to();
-                    Box::new(Diagnostic::file_level(
+                    let mut d = Diagnostic::file_level(
                         Severity::Error,
                         "invalid-utf8",
                         &display_path,
                         format!("file is not valid UTF-8 (first bad byte at offset {offset})"),
-                    ))
+                    );
+                    // Point at the bad byte, so an editor jumps to it: the bytes before it
+                    // are valid, so its line and column can be counted.
+                    let valid = std::str::from_utf8(&err.as_bytes()[..offset]).unwrap_or("");
+                    let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+                    d.line = valid.matches('\n').count() + 1;
+                    d.column = valid[line_start..].chars().count() + 1;
+                    Box::new(d)
                 })?;
                 let source = SourceFile::new(display_path, rel.to_string(), text);
                 let parsed = markdown::parse(&source.text);
