@@ -26,6 +26,11 @@ impl SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..3);
         }
+        // CommonMark requires U+0000 to become U+FFFD, for security; pulldown-cmark passes
+        // it through. One character for one keeps every line and column as it was.
+        if text.contains('\0') {
+            text = text.replace('\0', "\u{fffd}");
+        }
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
@@ -77,6 +82,14 @@ mod tests {
         assert_eq!(file.position(bracket), Position { line: 2, column: 4 });
         assert_eq!(file.line_text(1), "ab");
         assert_eq!(file.line_text(2), "çd [x](y)");
+    }
+
+    #[test]
+    fn nul_becomes_the_replacement_character_in_place() {
+        let file = SourceFile::new("a.md".into(), "a.md".into(), "a\0b\n\0[x](y)".into());
+        assert_eq!(file.text, "a\u{fffd}b\n\u{fffd}[x](y)");
+        let bracket = file.text.find('[').unwrap();
+        assert_eq!(file.position(bracket), Position { line: 2, column: 2 });
     }
 
     #[test]
