@@ -71,12 +71,10 @@ pub fn split_fragment(dest: &str) -> (&str, Option<String>) {
 /// Joins `relative` onto the folder `base` (both `/`-separated, relative to the root) and
 /// folds `.` and `..`. `None` means the result would leave the root.
 pub fn join_inside_root(base: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = if relative.starts_with('/') {
-        Vec::new()
-    } else {
-        base.split('/').filter(|p| !p.is_empty()).collect()
-    };
-    for part in relative.split(['/', '\\']) {
+    let base = if relative.starts_with('/') { "" } else { base };
+    let mut parts: Vec<&str> = Vec::new();
+    // The base is folded too, so no input, however odd, yields a `..` in the result.
+    for part in base.split('/').chain(relative.split(['/', '\\'])) {
         match part {
             "" | "." => {}
             ".." => {
