@@ -238,7 +238,7 @@ pub fn build(pages: &[Page]) -> Index {
     for (term, mut postings) in terms {
         let df = postings.len();
         if postings.len() > MAX_POSTINGS {
-            postings.sort_by(|a, b| b.weight.cmp(&a.weight));
+            postings.sort_by_key(|p| std::cmp::Reverse(p.weight));
             postings.truncate(MAX_POSTINGS);
             postings.sort_by_key(|p| (p.page, p.section));
         }
@@ -364,8 +364,9 @@ mod tests {
             chunk.starts_with("pathbookSearchLoaded(\"t/0\","),
             "{chunk}"
         );
-        // "feature" is in page 0's heading (10) and body (1): section 1, weight 11 = "b".
-        assert!(chunk.contains("\"feature\":[1,\"0.1:b\"]"), "{chunk}");
+        // "feature" is in both pages' heading (10), and in page 0's body too (1): section 1,
+        // weights 11 = "b" and 10 = "a", pages delta-encoded.
+        assert!(chunk.contains("\"feature\":[2,\"0.1:b,1.1:a\"]"), "{chunk}");
         assert!(chunk.contains("\"zebra\":[1,\"1.1\"]"), "{chunk}");
         assert_eq!(index.version.len(), 10);
     }

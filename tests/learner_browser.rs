@@ -53,20 +53,26 @@ fn site() -> Site {
     );
     assert!(result.status.success(), "build failed: {:?}", text(&result));
     let root = root.canonicalize().unwrap();
+    let port = serve(&root);
+    Site {
+        _dir: dir,
+        root,
+        port,
+    }
+}
+
+/// Serves a built folder on a free loopback port, from a thread, for the whole test.
+fn serve(root: &Path) -> u16 {
     let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
-    let served = root.clone();
+    let served = root.to_path_buf();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let root = served.clone();
             std::thread::spawn(move || serve_one(stream, &root));
         }
     });
-    Site {
-        _dir: dir,
-        root,
-        port,
-    }
+    port
 }
 
 /// One HTTP/1.1 request, answered from the built folder (`Connection: close`).
@@ -613,6 +619,14 @@ fn the_site_opened_from_disk_navigates_and_searches() {
         browser.eval("[...document.querySelectorAll('.print-module a[href]')].filter(a => /README\\.md|modules\\//.test(a.getAttribute('href'))).length"),
         json!(0)
     );
+    // Printed: no site chrome, each module on a new page, and a PDF comes out.
+    browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    assert_eq!(
+        browser.eval("[getComputedStyle(document.querySelector('.topbar')).display, getComputedStyle(document.querySelector('.print-module')).breakBefore]"),
+        json!(["none", "page"])
+    );
+    let pdf = browser.call("Page.printToPDF", json!({}));
+    assert!(pdf["data"].as_str().unwrap().len() > 100_000, "a tiny PDF");
 }
 
 #[test]
@@ -642,5 +656,70 @@ fn screenshots_of_every_page_type_in_light_and_dark_at_desktop_and_phone_widths(
                 assert!(std::fs::metadata(&file).unwrap().len() > 10_000);
             }
         }
+    }
+}
+
+#[test]
+fn search_can_be_turned_off_and_is_on_by_default() {
+    let temp = copy_fixture("variants");
+    assert!(run(&["build"], temp.path()).status.success());
+    let book = temp.path().join("book");
+    assert!(book.join("search/index.js").is_file());
+    assert!(read(book.join("index.html")).contains("id=\"search-input\""));
+
+    let toml = read(temp.path().join("book.toml"));
+    std::fs::write(
+        temp.path().join("book.toml"),
+        format!("{toml}\n[output.html.search]\nenable = false\n"),
+    )
+    .unwrap();
+    let result = run(&["build"], temp.path());
+    assert!(result.status.success(), "{:?}", text(&result));
+    assert!(!book.join("search").exists(), "index written while off");
+    let home = read(book.join("index.html"));
+    assert!(
+        !home.contains("search-input") && !home.contains("data-search="),
+        "search box while off"
+    );
+}
+
+/// What a browser downloads for search on a big site, for BENCHMARKS.md ("Search index
+/// size"). Run on a site built from `bench/gen_corpus.py`:
+/// `PATHBOOK_SEARCH_SITE=/tmp/corpus-5000/book cargo test --test learner_browser -- --ignored --nocapture`
+#[test]
+#[ignore = "measures a large built site named by PATHBOOK_SEARCH_SITE"]
+fn search_downloads_on_a_large_site() {
+    let root = PathBuf::from(
+        std::env::var_os("PATHBOOK_SEARCH_SITE").expect("set PATHBOOK_SEARCH_SITE to a built site"),
+    );
+    let port = serve(&root);
+    let mut browser = Browser::launch(1280, 900);
+    println!("| query | results | files | KB downloaded |");
+    println!("|---|---|---|---|");
+    for query in [
+        "feature stores",
+        "kubernetes",
+        "data",
+        "incident response",
+        "zero trust networking",
+        "tls certificates",
+        "stream proc",
+        "model",
+    ] {
+        // A fresh page each time, and sizes that ignore the cache: the first query's cost.
+        browser.goto(&format!("http://127.0.0.1:{port}/index.html"));
+        let results = search(&mut browser, query);
+        let (files, bytes) = {
+            let v = browser.eval(
+                "(() => { const e = performance.getEntriesByType('resource').filter(e => e.name.includes('/search/')); return [e.length, e.reduce((n, x) => n + x.encodedBodySize, 0)]; })()",
+            );
+            (v[0].as_u64().unwrap(), v[1].as_u64().unwrap())
+        };
+        println!(
+            "| `{query}` | {} | {files} | {:.1} |",
+            results.len(),
+            bytes as f64 / 1024.0
+        );
+        assert!(bytes < 500 * 1024, "{query}: {bytes} bytes");
     }
 }
