@@ -179,6 +179,10 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
         build_dir: Some(dest.clone()),
         ..LoadOptions::default()
     };
+    let cache_file = crate::highlight::cache_file(dir);
+    if let Some(file) = &cache_file {
+        crate::highlight::load_cache(file);
+    }
     let built = match pipeline::build(dir, &options) {
         Ok(built) => built,
         Err(err) => {
@@ -202,6 +206,15 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
         return EXIT_ENVIRONMENT;
     }
     timings.add("write", write_started.elapsed());
+    if let Some(file) = &cache_file
+        && let Err(err) = crate::highlight::save_cache(file)
+    {
+        // The cache only saves time; a build without it is still a good build.
+        eprintln!(
+            "warning: cannot save the highlighting cache {}: {err}",
+            file.display()
+        );
+    }
     if terminal.verbose {
         eprintln!("timings: {timings}");
     }
