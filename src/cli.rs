@@ -91,11 +91,28 @@ pub enum Command {
     },
     /// Delete the build folder (only one that pathbook built)
     Clean {
+        /// Project folder
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Build folder, instead of `[build] build-dir`
         #[arg(short, long)]
         dest_dir: Option<PathBuf>,
     },
+    /// Turn an mdBook (SUMMARY.md) into a new pathbook project
+    ImportMdbook {
+        /// The mdBook folder (holds book.toml and src/SUMMARY.md)
+        book_dir: PathBuf,
+        /// Where to write the new project (default: `<book>-pathbook`)
+        #[arg(long)]
+        dest: Option<PathBuf>,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
 }
 
 pub struct Terminal {
@@ -147,6 +164,39 @@ pub fn run(cli: Cli) -> i32 {
         }),
         Command::Init { dir } => init(&dir),
         Command::Clean { dir, dest_dir } => clean(&dir, dest_dir),
+        Command::ImportMdbook { book_dir, dest } => {
+            let dest = dest.unwrap_or_else(|| crate::import_mdbook::default_dest(&book_dir));
+            match crate::import_mdbook::import(&book_dir, &dest) {
+                Ok(summary) => {
+                    println!("{summary}; next: `pathbook build {}`", dest.display());
+                    EXIT_OK
+                }
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    EXIT_ENVIRONMENT
+                }
+            }
+        }
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "pathbook",
+                &mut std::io::stdout(),
+            );
+            EXIT_OK
+        }
+        Command::Man => {
+            use clap::CommandFactory;
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => EXIT_OK,
+                Err(err) => {
+                    eprintln!("error: {err}");
+                    EXIT_ENVIRONMENT
+                }
+            }
+        }
     }
 }
 
@@ -179,6 +229,10 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
         build_dir: Some(dest.clone()),
         ..LoadOptions::default()
     };
+    let cache_file = crate::highlight::cache_file(dir);
+    if let Some(file) = &cache_file {
+        crate::highlight::load_cache(file);
+    }
     let built = match pipeline::build(dir, &options) {
         Ok(built) => built,
         Err(err) => {
@@ -202,6 +256,15 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
         return EXIT_ENVIRONMENT;
     }
     timings.add("write", write_started.elapsed());
+    if let Some(file) = &cache_file
+        && let Err(err) = crate::highlight::save_cache(file)
+    {
+        // The cache only saves time; a build without it is still a good build.
+        eprintln!(
+            "warning: cannot save the highlighting cache {}: {err}",
+            file.display()
+        );
+    }
     if terminal.verbose {
         eprintln!("timings: {timings}");
     }

@@ -16,6 +16,7 @@ pub mod diagnostics;
 pub mod discover;
 pub mod duration;
 pub mod highlight;
+pub mod import_mdbook;
 pub mod links;
 pub mod load;
 pub mod markdown;

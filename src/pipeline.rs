@@ -83,7 +83,9 @@ pub fn build(project_dir: &Path, options: &LoadOptions) -> Result<Built, BuildEr
         validate::validate(&site, Scope::Files(&pages))
     });
     let output = timings
-        .time("render", || render::render(&site, &templates, &pages, &assets))
+        .time("render", || {
+            render::render(&site, &templates, &pages, &assets)
+        })
         .map_err(BuildError::Render)?;
     Ok(Built {
         site,

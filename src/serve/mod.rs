@@ -212,6 +212,9 @@ async fn serve(options: ServeOptions) -> i32 {
         return crate::cli::EXIT_ENVIRONMENT;
     }
     let shared = Shared::new();
+    if let Some(file) = crate::highlight::cache_file(&project_dir) {
+        crate::highlight::load_cache(&file);
+    }
     report_rebuild(&rebuild(&project_dir, &shared, 0));
 
     let (listener, moved_from) = match bind(&options.hostname, options.port).await {

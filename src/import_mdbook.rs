@@ -1,0 +1,397 @@
+//! `pathbook import-mdbook`: turn an mdBook (`book.toml` + `src/SUMMARY.md`) into a new
+//! pathbook project, so an mdBook user can try pathbook on their own content in one
+//! command. Parts become phases, top-level chapters become modules, nested chapters become
+//! lessons inside their module (and the module's topics); links are rewritten to the new
+//! places and assets are copied under `content/assets/`.
+
+use crate::links::{join_inside_root, relative_url, split_fragment};
+use crate::markdown::{LinkKind, parse};
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug)]
+pub struct ImportError(pub String);
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+#[derive(Debug, Default)]
+struct Chapter {
+    title: String,
+    /// Source path relative to the book's `src`, `None` for a draft.
+    source: Option<String>,
+    children: Vec<Chapter>,
+}
+
+#[derive(Debug, Default)]
+struct Part {
+    title: String,
+    chapters: Vec<Chapter>,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct MdBookToml {
+    #[serde(default)]
+    book: MdBookSection,
+}
+
+#[derive(serde::Deserialize, Default)]
+struct MdBookSection {
+    title: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    authors: Vec<String>,
+    src: Option<String>,
+    language: Option<String>,
+}
+
+/// SUMMARY.md → parts of chapters. Prefix and suffix chapters go into a part of their own.
+fn parse_summary(text: &str) -> Vec<Part> {
+    let mut parts = vec![Part {
+        title: "Introduction".into(),
+        chapters: Vec::new(),
+    }];
+    let mut stack: Vec<Chapter> = Vec::new();
+    let mut in_heading: Option<String> = None;
+    let mut link: Option<(String, String)> = None;
+    let mut seen_list = false;
+    for event in Parser::new_ext(text, crate::markdown::options()) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) if level != HeadingLevel::H1 || seen_list => {
+                in_heading = Some(String::new());
+            }
+            Event::Start(Tag::Heading { .. }) => in_heading = None,
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(title) = in_heading.take() {
+                    parts.push(Part {
+                        title: title.trim().to_string(),
+                        chapters: Vec::new(),
+                    });
+                }
+            }
+            Event::Start(Tag::List(_)) => seen_list = true,
+            Event::Start(Tag::Item) => stack.push(Chapter::default()),
+            Event::End(TagEnd::Item) => {
+                let chapter = stack.pop().expect("item started");
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(chapter),
+                    None => parts.last_mut().expect("a part").chapters.push(chapter),
+                }
+            }
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                // Any H1 after the first chapter is a part title; only one before is the
+                // book's own "Summary" heading.
+                seen_list = true;
+                link = Some((dest_url.to_string(), String::new()));
+            }
+            Event::End(TagEnd::Link) => {
+                if let Some((dest, title)) = link.take() {
+                    let chapter = match stack.last_mut() {
+                        Some(chapter) => chapter,
+                        None => {
+                            // A prefix or suffix chapter: a link outside any list.
+                            let part = parts.last_mut().expect("a part");
+                            part.chapters.push(Chapter::default());
+                            part.chapters.last_mut().expect("pushed")
+                        }
+                    };
+                    chapter.title = title.trim().to_string();
+                    let (path, _) = split_fragment(&dest);
+                    chapter.source = (!path.is_empty()).then(|| crate::links::decode(path));
+                }
+            }
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(heading) = in_heading.as_mut() {
+                    heading.push_str(&text);
+                } else if let Some((_, title)) = link.as_mut() {
+                    title.push_str(&text);
+                } else if let Some(chapter) = stack.last_mut()
+                    && chapter.source.is_none()
+                {
+                    // A draft chapter written as plain text.
+                    chapter.title.push_str(&text);
+                }
+            }
+            _ => {}
+        }
+    }
+    parts.retain(|p| !p.chapters.is_empty());
+    parts
+}
+
+fn slugify(title: &str, taken: &mut BTreeMap<String, usize>) -> String {
+    let base = crate::slug::github_slug(title)
+        .trim_matches('-')
+        .to_string();
+    let base = if base.is_empty() || base.contains(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+    {
+        // Folder names travel through URLs and shells: keep them plain ASCII.
+        let ascii: String = title
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let ascii = ascii
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        if ascii.is_empty() {
+            "chapter".to_string()
+        } else {
+            ascii
+        }
+    } else {
+        base
+    };
+    let count = taken.entry(base.clone()).or_insert(0);
+    *count += 1;
+    if *count == 1 {
+        base
+    } else {
+        format!("{base}-{count}")
+    }
+}
+
+fn read(path: &Path) -> Result<String, ImportError> {
+    std::fs::read_to_string(path).map_err(|e| ImportError(format!("{}: {e}", path.display())))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), ImportError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| ImportError(format!("{}: {e}", parent.display())))?;
+    }
+    std::fs::write(path, text).map_err(|e| ImportError(format!("{}: {e}", path.display())))
+}
+
+/// Rewrites every local link in `text` (a chapter that lived at `old_rel` in the book and
+/// now lives at `new_rel` in the content root) to the new place of its target.
+fn rewrite_links(
+    text: &str,
+    old_rel: &str,
+    new_rel: &str,
+    moved: &BTreeMap<String, String>,
+) -> String {
+    let doc = parse(text);
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for link in &doc.links {
+        if link.dest.is_empty()
+            || link.dest.starts_with('#')
+            || crate::links::has_scheme(&link.dest)
+            || link.kind == LinkKind::Autolink
+        {
+            continue;
+        }
+        let (path, _) = split_fragment(&link.dest);
+        let Some(target) = join_inside_root(
+            crate::discover::parent_of(old_rel),
+            &crate::links::decode(path),
+        ) else {
+            continue;
+        };
+        let new_target = moved
+            .get(&target)
+            .cloned()
+            .unwrap_or_else(|| format!("assets/{target}"));
+        let fragment = link
+            .dest
+            .split_once('#')
+            .map(|(_, f)| format!("#{f}"))
+            .unwrap_or_default();
+        let new_dest = format!("{}{fragment}", relative_url(new_rel, &new_target));
+        // Replace the destination inside the link's own source text.
+        let span = &text[link.offset..link.offset + link.len];
+        if let Some(at) = span.find(link.dest.as_str()) {
+            edits.push((link.offset + at, link.dest.len(), new_dest));
+        }
+    }
+    let mut out = text.to_string();
+    edits.sort_by_key(|(offset, _, _)| std::cmp::Reverse(*offset));
+    for (offset, len, replacement) in edits {
+        out.replace_range(offset..offset + len, &replacement);
+    }
+    out
+}
+
+pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
+    let toml_text = std::fs::read_to_string(book_dir.join("book.toml")).unwrap_or_default();
+    let config: MdBookToml = toml::from_str(&toml_text)
+        .map_err(|e| ImportError(format!("{}: {e}", book_dir.join("book.toml").display())))?;
+    let src = book_dir.join(config.book.src.as_deref().unwrap_or("src"));
+    let summary_path = src.join("SUMMARY.md");
+    let summary = read(&summary_path)?;
+    let parts = parse_summary(&summary);
+    if parts.is_empty() {
+        return Err(ImportError(format!(
+            "{}: no chapters found",
+            summary_path.display()
+        )));
+    }
+    if dest.join("book.toml").exists() || dest.join("content").exists() {
+        return Err(ImportError(format!(
+            "{} already holds a pathbook project",
+            dest.display()
+        )));
+    }
+    let title = config
+        .book
+        .title
+        .clone()
+        .unwrap_or_else(|| "Imported book".into());
+
+    // Plan where every chapter goes before writing, so links can be rewritten.
+    let mut taken = BTreeMap::new();
+    let mut moved: BTreeMap<String, String> = BTreeMap::new();
+    let mut modules: Vec<(usize, String, &Chapter)> = Vec::new();
+    for (part_index, part) in parts.iter().enumerate() {
+        for chapter in &part.chapters {
+            let slug = slugify(&chapter.title, &mut taken);
+            if let Some(source) = &chapter.source {
+                moved.insert(source.clone(), format!("modules/{slug}/README.md"));
+            }
+            let mut stack: Vec<&Chapter> = chapter.children.iter().collect();
+            while let Some(child) = stack.pop() {
+                if let Some(source) = &child.source {
+                    let name = source.rsplit('/').next().unwrap_or(source);
+                    let name = if name.eq_ignore_ascii_case("readme.md")
+                        || name.eq_ignore_ascii_case("index.md")
+                    {
+                        format!("{}.md", slugify(&child.title, &mut BTreeMap::new()))
+                    } else {
+                        name.to_string()
+                    };
+                    moved.insert(source.clone(), format!("modules/{slug}/{name}"));
+                }
+                stack.extend(child.children.iter());
+            }
+            modules.push((part_index, slug, chapter));
+        }
+    }
+
+    let content = dest.join("content");
+    for (old, new) in &moved {
+        let text = read(&src.join(old)).unwrap_or_default();
+        write(&content.join(new), &rewrite_links(&text, old, new, &moved))?;
+    }
+    for (_, slug, chapter) in &modules {
+        let readme = content.join(format!("modules/{slug}/README.md"));
+        if chapter.source.is_none() || read(&readme).map(|t| t.trim().is_empty()).unwrap_or(true) {
+            // Drafts and empty chapters still need a page to link to.
+            write(
+                &readme,
+                &format!(
+                    "# {}\n\nThis chapter has not been written yet.\n",
+                    chapter.title
+                ),
+            )?;
+        }
+    }
+    // Every other file of the book (images, downloads) keeps its place under assets/.
+    for entry in walkdir::WalkDir::new(&src)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = crate::discover::relative(&src, entry.path());
+        if crate::discover::is_markdown(&rel) {
+            continue;
+        }
+        let target = content.join("assets").join(&rel);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| ImportError(format!("{}: {e}", parent.display())))?;
+        }
+        std::fs::copy(entry.path(), &target)
+            .map_err(|e| ImportError(format!("{}: {e}", entry.path().display())))?;
+    }
+
+    let path_slug = slugify(&title, &mut BTreeMap::new());
+    let mut path = format!(
+        "# {title}\n\n## Overview\n{}\n",
+        config
+            .book
+            .description
+            .clone()
+            .unwrap_or_else(|| format!("Imported from the mdBook in `{}`.", book_dir.display()))
+    );
+    for (part_index, part) in parts.iter().enumerate() {
+        path.push_str(&format!("\n## {}\n", part.title));
+        for (number, (_, slug, chapter)) in modules
+            .iter()
+            .filter(|(p, _, _)| *p == part_index)
+            .enumerate()
+        {
+            path.push_str(&format!(
+                "{}. [{}](../modules/{slug}/README.md)\n",
+                number + 1,
+                chapter.title.replace(['[', ']'], "")
+            ));
+            let mut topics = Vec::new();
+            let mut stack: Vec<&Chapter> = chapter.children.iter().rev().collect();
+            while let Some(child) = stack.pop() {
+                topics.push(child.title.clone());
+                stack.extend(child.children.iter().rev());
+            }
+            for topic in topics {
+                path.push_str(&format!("    - {topic}\n"));
+            }
+        }
+    }
+    write(&content.join(format!("paths/{path_slug}.md")), &path)?;
+    let authors = config
+        .book
+        .authors
+        .iter()
+        .map(|a| format!("{a:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let book_toml = format!(
+        "[book]\ntitle = {title:?}\nauthors = [{authors}]\nlanguage = {:?}\nsrc = \"content\"\n\n[build]\nbuild-dir = \"book\"\n",
+        config.book.language.as_deref().unwrap_or("en")
+    );
+    write(&dest.join("book.toml"), &book_toml)?;
+    Ok(format!(
+        "imported {} chapters in {} parts into {}",
+        moved.len(),
+        parts.len(),
+        dest.display()
+    ))
+}
+
+/// Where `import-mdbook` writes when no `--dest` is given.
+pub fn default_dest(book_dir: &Path) -> PathBuf {
+    let name = book_dir
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "book".into());
+    PathBuf::from(format!("{name}-pathbook"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_parts_chapters_and_nesting() {
+        let parts = parse_summary(
+            "# Summary\n\n[Intro](intro.md)\n\n# Basics\n\n- [One](one.md)\n  - [One A](one/a.md)\n- [Draft]()\n\n# Advanced\n\n- [Two](two/README.md)\n",
+        );
+        let titles: Vec<_> = parts.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["Introduction", "Basics", "Advanced"]);
+        assert_eq!(
+            parts[1].chapters[0].children[0].source.as_deref(),
+            Some("one/a.md")
+        );
+        assert_eq!(parts[1].chapters[1].source, None);
+    }
+}
