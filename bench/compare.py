@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: pathbook against the peers installed on this machine, on the
+same generated corpus, alternating runs, reporting medians, ratios and peak memory.
+
+    python3 bench/compare.py [--modules 5000] [--paths 20] [--runs 3] [--out BENCH_DIR]
+
+Peers are used when found on PATH: mdbook (`cargo install mdbook`), hugo (Debian's
+`hugo`), lychee (`cargo install lychee`). Zola is in none of the registries this machine
+reaches, so it is left out. Each gets the corpus in the form it reads
+(mdBook a SUMMARY.md, Hugo minimal layouts); the Markdown is the same bytes for all.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+
+
+def timed(command, cwd, env=None):
+    """Runs `command`; returns (wall seconds, peak RSS in MB) measured by GNU time."""
+    started = time.perf_counter()
+    result = subprocess.run(["/usr/bin/time", "-f", "%M", *command], cwd=cwd, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - started
+    if result.returncode not in (0, 1):
+        sys.exit(f"{' '.join(command)} failed ({result.returncode}):\n{result.stderr[-2000:]}")
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return wall, peak_kb / 1024
+
+
+def du_mb(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        for name in files:
+            total += os.path.getsize(os.path.join(root, name))
+    return total / 1e6
+
+
+def prepare(corpus, work):
+    """Lays the corpus out for each tool; returns {tool: (command, cwd, output dir)}."""
+    pathbook = os.path.join(REPO, "target", "release", "pathbook")
+    tools = {}
+    tools["pathbook build"] = ([pathbook, "build", "."], corpus, os.path.join(corpus, "book"))
+    tools["pathbook check"] = ([pathbook, "check", "."], corpus, None)
+
+    content = os.path.join(corpus, "content")
+    if shutil.which("mdbook"):
+        book = os.path.join(work, "mdbook")
+        if not os.path.isdir(book):
+            shutil.copytree(content, os.path.join(book, "src"))
+            lines = ["# Summary", ""]
+            for name in sorted(os.listdir(os.path.join(content, "paths"))):
+                lines.append(f"- [{name[:-3]}](paths/{name})")
+            for slug in sorted(os.listdir(os.path.join(content, "modules"))):
+                lines.append(f"- [{slug}](modules/{slug}/README.md)")
+            open(os.path.join(book, "src", "SUMMARY.md"), "w").write("\n".join(lines) + "\n")
+            open(os.path.join(book, "book.toml"), "w").write(
+                '[book]\ntitle = "corpus"\n[output.html.search]\nenable = true\n')
+        tools["mdbook build"] = (["mdbook", "build"], book, os.path.join(book, "book"))
+    if shutil.which("hugo"):
+        site = os.path.join(work, "hugo")
+        if not os.path.isdir(site):
+            shutil.copytree(content, os.path.join(site, "content"))
+            layouts = os.path.join(site, "layouts", "_default")
+            os.makedirs(layouts)
+            page = "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ .Content }}</body></html>\n"
+            open(os.path.join(layouts, "single.html"), "w").write(page)
+            open(os.path.join(layouts, "list.html"), "w").write(page)
+            open(os.path.join(site, "hugo.toml"), "w").write(
+                'baseURL = "https://example.org/"\ntitle = "corpus"\n[markup.highlight]\nnoClasses = false\n')
+        tools["hugo"] = (["hugo", "--quiet"], site, os.path.join(site, "public"))
+    if shutil.which("lychee"):
+        tools["lychee --offline --include-fragments"] = (
+            ["lychee", "--offline", "--include-fragments", "--no-progress", "content/**/*.md"], corpus, None)
+    return tools
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--modules", type=int, default=5000)
+    parser.add_argument("--paths", type=int, default=20)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", default="/tmp/pathbook-bench")
+    args = parser.parse_args()
+
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    corpus = os.path.join(args.out, f"corpus-{args.modules}")
+    if not os.path.isdir(corpus):
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_corpus.py"), corpus,
+                        "--modules", str(args.modules), "--paths", str(args.paths)],
+                       check=True, stdout=subprocess.DEVNULL)
+    tools = prepare(corpus, args.out)
+    env = dict(os.environ, XDG_CACHE_HOME=os.path.join(args.out, "cache"))
+
+    samples = {name: [] for name in tools}
+    warm = {"pathbook build (no change)": []}
+    for run in range(args.runs):
+        # Alternate tools within each round so machine noise spreads over all of them.
+        for name, (command, cwd, output) in tools.items():
+            if output and os.path.isdir(output):
+                shutil.rmtree(output)
+            if name == "pathbook build":
+                shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)  # a cold build
+            samples[name].append(timed(command, cwd, env))
+        command, cwd, _ = tools["pathbook build"]
+        warm["pathbook build (no change)"].append(timed(command, cwd, env))
+
+    print(f"corpus: {args.modules} modules, {args.paths} paths; {args.runs} alternating runs; "
+          f"{os.cpu_count()} cores\n")
+    print("| tool | median wall | peak memory | output |")
+    print("|---|---|---|---|")
+    rows = dict(samples, **warm)
+    for name, values in rows.items():
+        wall = statistics.median(v[0] for v in values)
+        peak = max(v[1] for v in values)
+        output = tools.get(name, tools["pathbook build"])[2]
+        size = f"{du_mb(output):.0f} MB" if output and os.path.isdir(output) else "—"
+        print(f"| {name} | {wall:.2f} s | {peak:.0f} MB | {size} |")
+    base = statistics.median(v[0] for v in samples["pathbook build"])
+    check = statistics.median(v[0] for v in samples["pathbook check"])
+    print()
+    for name, values in samples.items():
+        wall = statistics.median(v[0] for v in values)
+        if name.startswith("pathbook"):
+            continue
+        ours = check if "lychee" in name else base
+        label = "pathbook check" if "lychee" in name else "pathbook build"
+        print(f"- {label} / {name}: {ours / wall:.3f}× ({wall / ours:.1f} times faster)")
+
+
+if __name__ == "__main__":
+    main()
