@@ -954,6 +954,51 @@ mod tests {
     }
 
     #[test]
+    fn jobs_run_in_parallel_within_the_per_host_limit() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let jobs: Vec<Job> = (0..24)
+            .map(|i| Job {
+                url: format!("http://h{}.test/{i}", i % 3),
+                host: format!("h{}", i % 3),
+                wants_ids: false,
+            })
+            .collect();
+        let options = Options {
+            max_in_flight: 5,
+            per_host: 2,
+            ..Options::default()
+        };
+        let now: Mutex<HashMap<String, usize>> = Mutex::default();
+        let (peak_host, total, peak_total) = (
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        );
+        let done = run_jobs(jobs, &options, |job| {
+            let in_host = {
+                let mut now = now.lock().unwrap();
+                let n = now.entry(job.host.clone()).or_default();
+                *n += 1;
+                *n
+            };
+            peak_host.fetch_max(in_host, Ordering::SeqCst);
+            let in_all = total.fetch_add(1, Ordering::SeqCst) + 1;
+            peak_total.fetch_max(in_all, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(30));
+            total.fetch_sub(1, Ordering::SeqCst);
+            *now.lock().unwrap().get_mut(&job.host).unwrap() -= 1;
+            Found::Ok {
+                moved: None,
+                page: Page::Unread,
+            }
+        });
+        assert_eq!(done.len(), 24);
+        assert_eq!(peak_host.load(Ordering::SeqCst), 2);
+        let peak_total = peak_total.load(Ordering::SeqCst);
+        assert!((3..=5).contains(&peak_total), "{peak_total}");
+    }
+
+    #[test]
     fn retry_after_reads_seconds_and_dates() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
         assert_eq!(
