@@ -68,6 +68,8 @@ pub enum Command {
         /// Skip files matching this glob (repeatable)
         #[arg(long, value_name = "GLOB")]
         exclude: Vec<String>,
+        #[command(flatten)]
+        external: ExternalArgs,
     },
     /// Serve the site with live reload while you edit
     Serve {
@@ -115,6 +117,25 @@ pub enum Command {
     Man,
 }
 
+/// `check --external` and its settings.
+#[derive(clap::Args, Debug)]
+pub struct ExternalArgs {
+    /// Also fetch http(s) links: broken, moved and missing #fragments (uses the network)
+    #[arg(long)]
+    pub external: bool,
+    /// Seconds to wait for each external request
+    #[arg(long, value_name = "SECS", default_value_t = 10, requires = "external",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
+    /// Reuse and save external results in DIR/.pathbook-linkcache.json
+    #[arg(long, requires = "external")]
+    pub cache: bool,
+    /// Cached results younger than this are reused: 30s, 10m, 2h, 1d
+    #[arg(long, value_name = "AGE", default_value = "1d", requires = "cache",
+          value_parser = crate::external::parse_age)]
+    pub max_cache_age: std::time::Duration,
+}
+
 pub struct Terminal {
     pub color_out: bool,
     pub color_err: bool,
@@ -148,7 +169,8 @@ pub fn run(cli: Cli) -> i32 {
             format,
             deny_warnings,
             exclude,
-        } => check(&dir, format, deny_warnings, exclude, &terminal),
+            external,
+        } => check(&dir, format, deny_warnings, exclude, &external, &terminal),
         Command::Serve {
             dir,
             port,
@@ -289,19 +311,49 @@ fn check(
     format: Format,
     deny_warnings: bool,
     exclude: Vec<String>,
+    external: &ExternalArgs,
     terminal: &Terminal,
 ) -> i32 {
     let options = LoadOptions {
         exclude,
         ..LoadOptions::default()
     };
-    let report = match pipeline::check(dir, &options) {
-        Ok(report) => report,
+    let site = match pipeline::load_site(dir, &options) {
+        Ok(site) => site,
         Err(err) => {
             eprintln!("error: {err}");
             return EXIT_ENVIRONMENT;
         }
     };
+    let mut report = crate::validate::validate(&site, crate::validate::Scope::All);
+    if external.external {
+        let started = Instant::now();
+        let options = crate::external::Options {
+            timeout: std::time::Duration::from_secs(external.timeout),
+            cache_file: external
+                .cache
+                .then(|| dir.join(crate::external::CACHE_FILE)),
+            max_cache_age: external.max_cache_age,
+            ..crate::external::Options::default()
+        };
+        let outcome = crate::external::check(&site, &options);
+        for warning in &outcome.warnings {
+            eprintln!("warning: {warning}");
+        }
+        if terminal.verbose {
+            let s = outcome.stats;
+            eprintln!(
+                "external: {} links to {} URLs: {} from the cache, {} fetched with {} requests in {:.2} s",
+                s.links,
+                s.urls,
+                s.cached,
+                s.fetched,
+                s.requests,
+                started.elapsed().as_secs_f64()
+            );
+        }
+        report.extend(outcome.diagnostics);
+    }
     // JSON paths stay relative to DIR, as documented; the other formats are read by people
     // and by GitHub, which both resolve paths against the working directory.
     let mut shown = report.diagnostics.clone();

@@ -5,7 +5,8 @@
 //! book.toml → config::Config
 //! content/  → load (discover + read + markdown::parse, in parallel) → load::Project
 //!           → model::build → model::Site {paths → phases → groups/tracks → module refs; modules}
-//!           → validate::validate → Vec<Diagnostic>          (`check` stops here)
+//!           → validate::validate → Vec<Diagnostic>          (`check` stops here;
+//!             `check --external` adds external::check, which fetches http(s) links)
 //!           → render::render (Tera + syntect) → render::Output {path → bytes}
 //!           → output::write_atomically (`build`) | serve::run keeps it in memory (`serve`)
 //! ```
@@ -15,6 +16,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod discover;
 pub mod duration;
+pub mod external;
 pub mod highlight;
 pub mod import_mdbook;
 pub mod links;

@@ -323,6 +323,9 @@ struct Renderer<'a> {
     navs: Vec<NavPath>,
     /// Per path: its structure as JSON for the progress script (phases, tracks, modules).
     progress: Vec<String>,
+    /// Each module's Markdown as HTML for its own page, rendered once: the print pages reuse
+    /// it with their links rewritten, rather than highlighting every code block again.
+    module_html: BTreeMap<String, String>,
     sanitize: bool,
     site_url: Option<String>,
 }
@@ -747,11 +750,7 @@ impl<'a> Renderer<'a> {
         let doc = &self.site.project.docs[&module.rel];
         let url = module_url(slug);
         let title = self.site.module_title(slug);
-        let html: String = self
-            .markdown(&module.rel, &url, None)
-            .into_iter()
-            .map(|s| s.html)
-            .collect();
+        let html = self.module_html.get(slug).cloned().unwrap_or_default();
         let usages: Vec<UsageCtx> = module
             .used_by
             .iter()
@@ -979,6 +978,71 @@ impl<'a> Renderer<'a> {
         Ok((url.clone(), self.render("page.html", &ctx, &url)?))
     }
 
+    /// A module's page HTML with its links pointed from the path's print page instead:
+    /// links to the path or to a module on that page become `print.html#...` anchors (which
+    /// the caller makes bare), others are made relative to the print page.
+    fn print_links(
+        &self,
+        html: &str,
+        page_url: &str,
+        path: &LearningPath,
+        in_print: &BTreeSet<&str>,
+    ) -> String {
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = RE.get_or_init(|| {
+            regex::Regex::new(r#"(\s(?:href|src)=")([^"]*)""#).expect("valid regex")
+        });
+        let print = print_url(path);
+        let path_page = path_url(path);
+        re.replace_all(html, |c: &regex::Captures| {
+            let value = c[2].replace("&amp;", "&");
+            let keep = value.is_empty()
+                || value.starts_with('#')
+                || value.starts_with('/')
+                || crate::links::has_scheme(&value);
+            let rewritten = (!keep)
+                .then(|| {
+                    let (target, fragment) = match value.split_once('#') {
+                        Some((t, f)) => (t, Some(f)),
+                        None => (value.as_str(), None),
+                    };
+                    let joined = crate::links::join_inside_root(
+                        crate::discover::parent_of(page_url),
+                        target,
+                    )?;
+                    let decoded = crate::links::decode(&joined);
+                    let anchor = fragment.map(crate::links::decode).filter(|f| !f.is_empty());
+                    if decoded == path_page {
+                        return Some(format!(
+                            "print.html#{}",
+                            anchor.unwrap_or_else(|| "main".into())
+                        ));
+                    }
+                    if let Some(slug) = decoded
+                        .strip_prefix("modules/")
+                        .and_then(|rest| rest.strip_suffix("/index.html"))
+                        .filter(|slug| in_print.contains(slug))
+                    {
+                        return Some(match anchor {
+                            Some(f) => format!("print.html#{slug}--{f}"),
+                            None => format!("print.html#module-{slug}"),
+                        });
+                    }
+                    Some(format!(
+                        "{}{}",
+                        relative_url(&print, &joined),
+                        fragment.map(|f| format!("#{f}")).unwrap_or_default()
+                    ))
+                })
+                .flatten();
+            match rewritten {
+                Some(url) => format!("{}{}\"", &c[1], crate::markdown::html::escape_attr(&url)),
+                None => c[0].to_string(),
+            }
+        })
+        .into_owned()
+    }
+
     /// `paths/<path>/print.html`: the path's overview, then every module in path order.
     /// Module heading ids are prefixed with the module's slug (`mlops-basics--experiment-
     /// tracking`) and links between pages on this page become in-page anchors.
@@ -1013,12 +1077,13 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|s| (self.site.modules[*s].rel.as_str(), *s))
             .collect();
+        let in_print_slugs: BTreeSet<&str> = slugs.iter().copied().collect();
         let index = &self.site.project.index;
         let urls = &self.urls;
         // Links to the path or a module on this page become `print.html#...` here; the
         // clean-up below turns them into bare `#...` once the module's own fragment links
         // (and the footnote links Markdown generates) have been prefixed.
-        let render_doc = |rel: &str, prefix: Option<&str>| -> String {
+        let render_doc = |rel: &str| -> String {
             let rewrite = |dest: &str, _kind: LinkKind| -> Option<String> {
                 match resolve(rel, dest, index) {
                     Resolved::Local {
@@ -1065,14 +1130,9 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|s| s.html)
             .collect();
-            let html = focusable_code(&html);
-            match prefix {
-                Some(prefix) => prefix_ids(&demote_headings(&html), prefix),
-                None => html,
-            }
-            .replace("href=\"print.html#", "href=\"#")
+            focusable_code(&html).replace("href=\"print.html#", "href=\"#")
         };
-        let overview_html = render_doc(&path.rel, None);
+        let overview_html = render_doc(&path.rel);
         let modules = slugs
             .iter()
             .map(|slug| {
@@ -1101,7 +1161,16 @@ impl<'a> Renderer<'a> {
                     place,
                     topics,
                     reading_minutes: reading_minutes(Some(doc)),
-                    html: render_doc(&module.rel, Some(slug)),
+                    html: prefix_ids(
+                        &demote_headings(&self.print_links(
+                            self.module_html.get(*slug).map_or("", String::as_str),
+                            &module_url(slug),
+                            path,
+                            &in_print_slugs,
+                        )),
+                        slug,
+                    )
+                    .replace("href=\"print.html#", "href=\"#"),
                 }
             })
             .collect();
@@ -1180,11 +1249,27 @@ pub fn render(
         templates,
         navs: Vec::new(),
         progress: Vec::new(),
+        module_html: BTreeMap::new(),
         sanitize: html_config.sanitize,
         site_url,
     };
     renderer.navs = site.paths.iter().map(|p| renderer.nav(p)).collect();
     renderer.progress = site.paths.iter().map(progress_json).collect();
+    renderer.module_html = site
+        .modules
+        .values()
+        .filter(|m| m.exists)
+        .collect::<Vec<_>>()
+        .par_iter()
+        .map(|m| {
+            let html: String = renderer
+                .markdown(&m.rel, &module_url(&m.slug), None)
+                .into_iter()
+                .map(|s| s.html)
+                .collect();
+            (m.slug.clone(), html)
+        })
+        .collect();
     let search_index = renderer
         .info
         .search

@@ -1,11 +1,11 @@
 //! Validate: every link and fragment, and the structure of paths and modules, as
 //! [`Diagnostic`] values. `check` reports them; `build` fails on errors; `serve` shows them.
 
-use crate::config::BrokenLinkPolicy;
+use crate::config::{BrokenLinkPolicy, Config};
 use crate::diagnostics::{self, Diagnostic, Severity, Summary};
 use crate::links::{Resolved, resolve};
 use crate::load::{Doc, Layout};
-use crate::markdown::LinkKind;
+use crate::markdown::{DocLink, LinkKind};
 use crate::model::Site;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -26,6 +26,38 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.summary.errors > 0
     }
+
+    /// Adds findings made outside [`validate`] (`check --external`), keeping the order and
+    /// the counts right.
+    pub fn extend(&mut self, more: Vec<Diagnostic>) {
+        self.diagnostics.extend(more);
+        diagnostics::sort(&mut self.diagnostics);
+        self.summary.count(&self.diagnostics);
+    }
+}
+
+/// `[check] exclude`: links whose target, as written, matches one of these are not checked.
+pub fn exclude_patterns(config: &Config) -> Vec<regex::Regex> {
+    config
+        .check
+        .exclude
+        .iter()
+        .filter_map(|p| regex::Regex::new(p).ok())
+        .collect()
+}
+
+/// Points a finding at `link` in `doc`: its line and column, the source line, the link as
+/// written and how much of it to underline.
+pub fn point_at_link(doc: &Doc, link: &DocLink, diagnostic: &mut Diagnostic) {
+    let position = doc.source.position(link.offset);
+    diagnostic.line = position.line;
+    diagnostic.column = position.column;
+    diagnostic.source_line = Some(doc.source.line_text(position.line).to_string());
+    diagnostic.target = Some(link.dest.clone());
+    diagnostic.width = doc.source.text[link.offset..link.offset + link.len]
+        .lines()
+        .next()
+        .map_or(1, |l| l.chars().count());
 }
 
 fn at(
@@ -52,13 +84,7 @@ fn at(
 
 pub fn validate(site: &Site, scope: Scope) -> Report {
     let project = &site.project;
-    let excludes: Vec<regex::Regex> = project
-        .config
-        .check
-        .exclude
-        .iter()
-        .filter_map(|p| regex::Regex::new(p).ok())
-        .collect();
+    let excludes = exclude_patterns(&project.config);
     let mut diagnostics = project.load_diagnostics.clone();
     let mut covered: HashSet<(String, usize)> = HashSet::new();
     if project.layout == Layout::Site {
@@ -81,15 +107,7 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
                 continue;
             }
             if let Some(mut diagnostic) = check_link(site, doc, &link.dest, link.kind) {
-                let position = doc.source.position(link.offset);
-                diagnostic.line = position.line;
-                diagnostic.column = position.column;
-                diagnostic.source_line = Some(doc.source.line_text(position.line).to_string());
-                diagnostic.target = Some(link.dest.clone());
-                diagnostic.width = doc.source.text[link.offset..link.offset + link.len]
-                    .lines()
-                    .next()
-                    .map_or(1, |l| l.chars().count());
+                point_at_link(doc, link, &mut diagnostic);
                 diagnostics.push(diagnostic);
             }
         }

@@ -656,6 +656,10 @@ fn screenshots_of_every_page_type_in_light_and_dark_at_desktop_and_phone_widths(
                 assert!(std::fs::metadata(&file).unwrap().len() > 10_000);
             }
         }
+        // Search results open over the page.
+        browser.goto(&site.url(CORE));
+        let _ = search(&mut browser, "feature stores");
+        browser.screenshot(&out.join(format!("search-light-{width}.png")));
     }
 }
 
