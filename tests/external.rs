@@ -339,7 +339,7 @@ fn external_links_are_fetched_once_retried_followed_and_cached() {
     assert_eq!(server.take(), first_run);
     // Three 1 s timeouts with 0.5 s and 1 s between them, the others alongside.
     assert!(elapsed >= Duration::from_millis(4400), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(15), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
 
     let cache = read(dir.join(".pathbook-linkcache.json"));
     let cache: Value = serde_json::from_str(&cache).unwrap();

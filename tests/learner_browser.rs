@@ -727,3 +727,32 @@ fn search_downloads_on_a_large_site() {
         assert!(bytes < 500 * 1024, "{query}: {bytes} bytes");
     }
 }
+
+#[test]
+fn without_javascript_pages_read_fine_and_show_no_dead_controls() {
+    let site = site();
+    let mut browser = Browser::launch(1280, 900);
+    browser.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({"value": true}),
+    );
+    for page in [PATH, CORE, TRACK, MODULE, PRINT] {
+        browser.goto(&site.url(page));
+        let visible = browser.eval(
+            "[...document.querySelectorAll('.search, [data-print], .progress-panel, .progress, .done-slot, .track-choice, .theme-toggle')].filter(e => e.getClientRects().length > 0).map(e => e.className)",
+        );
+        assert_eq!(visible, json!([]), "{page}");
+        assert!(
+            browser
+                .eval("document.querySelector('main h1').getBoundingClientRect().height > 0")
+                .as_bool()
+                .unwrap()
+        );
+    }
+    // The map and the print link need no script.
+    browser.goto(&site.url(PATH));
+    assert_eq!(
+        browser.eval("[document.querySelectorAll('.path-map a.map-node').length, !!document.querySelector('a.print-link')]"),
+        json!([9, true])
+    );
+}
