@@ -3,6 +3,8 @@
 //! interrupted build leaves the previous site as it was.
 
 use crate::render::Output;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -116,7 +118,9 @@ pub fn write_atomically(output: &Output, dest: &Path) -> Result<(), OutputError>
     recover_interrupted(parent, &name, &dest);
     let staging = parent.join(format!(".{name}.pathbook-new-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.pathbook-old-{}", std::process::id()));
-    let result = write_tree(output, &staging).and_then(|()| swap(&staging, &dest, &retired));
+    let previous = dest.join(MARKER).is_file().then_some(dest.as_path());
+    let result =
+        write_tree(output, &staging, previous).and_then(|()| swap(&staging, &dest, &retired));
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -167,7 +171,34 @@ fn process_alive(pid: u32) -> bool {
     }
 }
 
-fn write_tree(output: &Output, root: &Path) -> Result<(), OutputError> {
+/// Lists every generated file with its length and content hash, so the next build can
+/// hard-link what did not change instead of writing it again.
+const MANIFEST: &str = ".pathbook-manifest";
+
+type Fingerprint = (u64, u64);
+
+fn fingerprint(bytes: &[u8]) -> Fingerprint {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    (bytes.len() as u64, hasher.finish())
+}
+
+fn read_manifest(dir: &Path) -> HashMap<String, Fingerprint> {
+    let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
+        return HashMap::new();
+    };
+    text.lines()
+        .filter_map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let len = parts.next()?.parse().ok()?;
+            let hash = u64::from_str_radix(parts.next()?, 16).ok()?;
+            Some((parts.next()?.to_string(), (len, hash)))
+        })
+        .collect()
+}
+
+fn write_tree(output: &Output, root: &Path, previous: Option<&Path>) -> Result<(), OutputError> {
     if root.exists() {
         std::fs::remove_dir_all(root).map_err(|e| io_error(root, e))?;
     }
@@ -177,26 +208,102 @@ fn write_tree(output: &Output, root: &Path) -> Result<(), OutputError> {
         "built by pathbook; `pathbook clean` deletes this folder\n",
     )
     .map_err(|e| io_error(root, e))?;
-    let ensure_parent = |path: &Path| -> Result<(), OutputError> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
-        }
-        Ok(())
-    };
-    for (rel, bytes) in &output.files {
-        let path = root.join(rel);
-        ensure_parent(&path)?;
-        std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
+    // Folders first, once each; then the files, in parallel.
+    let folders: BTreeSet<&Path> = output
+        .files
+        .keys()
+        .chain(output.assets.keys())
+        .filter_map(|rel| Path::new(rel.as_str()).parent())
+        .collect();
+    for folder in folders {
+        let path = root.join(folder);
+        std::fs::create_dir_all(&path).map_err(|e| io_error(&path, e))?;
     }
+    let old_manifest = previous.map(read_manifest).unwrap_or_default();
+    let files: Vec<(&String, &Vec<u8>)> = output.files.iter().collect();
+    let written: Vec<Result<(String, Fingerprint), OutputError>> = files
+        .par_iter()
+        .map(|(rel, bytes)| {
+            let path = root.join(rel.as_str());
+            let print = fingerprint(bytes);
+            let unchanged = old_manifest.get(rel.as_str()) == Some(&print);
+            let linked = unchanged
+                && previous
+                    .is_some_and(|old| std::fs::hard_link(old.join(rel.as_str()), &path).is_ok());
+            if !linked {
+                std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
+            }
+            Ok(((*rel).clone(), print))
+        })
+        .collect();
+    let mut manifest = String::new();
+    for entry in written {
+        let (rel, (len, hash)) = entry?;
+        manifest.push_str(&format!("{len} {hash:016x} {rel}\n"));
+    }
+    std::fs::write(root.join(MANIFEST), manifest).map_err(|e| io_error(root, e))?;
     for (rel, source) in &output.assets {
         let path = root.join(rel);
         if output.files.contains_key(rel) {
             continue;
         }
-        ensure_parent(&path)?;
         std::fs::copy(source, &path).map_err(|e| io_error(source, e))?;
     }
     Ok(())
+}
+
+/// The argument of the hidden command that deletes a retired site in the background.
+pub const REMOVE_RETIRED_COMMAND: &str = "__remove-retired";
+
+/// Deletes the previous site, which the new one has replaced. Deleting thousands of files
+/// can take far longer than building them (on file systems mounted with `discard` it is
+/// mostly waiting for the disk), so a detached `pathbook` process does it and the build
+/// returns as soon as the new site is in place. Where that process cannot be started,
+/// it is done here.
+fn remove_retired(retired: &Path) {
+    let spawned = std::env::current_exe().ok().and_then(|exe| {
+        std::process::Command::new(exe)
+            .arg(REMOVE_RETIRED_COMMAND)
+            .arg(retired)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()
+    });
+    if spawned.is_none() {
+        let _ = remove_tree(retired);
+    }
+}
+
+/// What the background process runs: only a folder named like a retired site that still
+/// carries pathbook's marker is ever deleted.
+pub fn remove_retired_now(retired: &Path) -> bool {
+    let name = retired
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let retired_name = name.starts_with('.') && name.contains(".pathbook-old-");
+    if !retired_name || !retired.join(MARKER).is_file() {
+        return false;
+    }
+    remove_tree(retired).is_ok()
+}
+
+/// Deletes a finished-with tree, its top-level entries in parallel.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    entries.par_iter().try_for_each(|path| {
+        if path.is_dir() {
+            std::fs::remove_dir_all(path)
+        } else {
+            std::fs::remove_file(path)
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 fn swap(staging: &Path, dest: &Path, retired: &Path) -> Result<(), OutputError> {
@@ -209,7 +316,7 @@ fn swap(staging: &Path, dest: &Path, retired: &Path) -> Result<(), OutputError> 
         return Err(io_error(dest, err));
     }
     if retired.exists() {
-        std::fs::remove_dir_all(retired).map_err(|e| io_error(retired, e))?;
+        remove_retired(retired);
     }
     Ok(())
 }

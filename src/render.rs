@@ -225,6 +225,14 @@ struct NavPhase {
     groups: Vec<NavGroup>,
 }
 
+/// Paths with at most this many module entries list them all in every sidebar.
+const FULL_NAV_LIMIT: usize = 60;
+
+struct PathNavs {
+    outline: NavPath,
+    by_phase: Vec<NavPath>,
+}
+
 /// The sidebar: one path's tree, built once per path and shared by its pages.
 #[derive(Serialize, Clone)]
 pub struct NavPath {
@@ -320,7 +328,7 @@ struct Renderer<'a> {
     urls: Urls,
     info: SiteInfo,
     templates: &'a Templates,
-    navs: Vec<NavPath>,
+    navs: Vec<PathNavs>,
     /// Per path: its structure as JSON for the progress script (phases, tracks, modules).
     progress: Vec<String>,
     /// Each module's Markdown as HTML for its own page, rendered once: the print pages reuse
@@ -388,7 +396,24 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn nav(&self, path: &LearningPath) -> NavPath {
+    /// The sidebars of one path: an outline for the path page and one per phase. A long
+    /// path lists modules only under the phase being read, so a page's size does not grow
+    /// with the whole path; a short one lists everything everywhere.
+    fn navs(&self, path: &LearningPath) -> PathNavs {
+        let small = path
+            .phases
+            .iter()
+            .map(|p| p.all_modules().count())
+            .sum::<usize>()
+            <= FULL_NAV_LIMIT;
+        let variant = |open: Option<usize>| self.nav(path, |index| small || open == Some(index));
+        PathNavs {
+            outline: variant(None),
+            by_phase: (0..path.phases.len()).map(|i| variant(Some(i))).collect(),
+        }
+    }
+
+    fn nav(&self, path: &LearningPath, expanded: impl Fn(usize) -> bool) -> NavPath {
         let nav_module = |m: &crate::model::ModuleRef| NavModule {
             title: self.site.module_title(&m.slug),
             url: module_url(&m.slug),
@@ -402,22 +427,36 @@ impl<'a> Renderer<'a> {
             phases: path
                 .phases
                 .iter()
-                .map(|phase| NavPhase {
-                    title: phase.title.clone(),
-                    url: phase_url(path, phase),
-                    duration: phase.duration.map(|d| d.to_string()),
-                    choose: phase.choose.map(|c| c.to_string()),
-                    modules: phase.modules.iter().map(nav_module).collect(),
-                    groups: phase
-                        .groups
-                        .iter()
-                        .map(|g| NavGroup {
-                            title: g.title.clone(),
-                            url: group_url(path, phase, g),
-                            is_track: g.is_track,
-                            modules: g.modules.iter().map(nav_module).collect(),
-                        })
-                        .collect(),
+                .enumerate()
+                .map(|(index, phase)| {
+                    let open = expanded(index);
+                    NavPhase {
+                        title: phase.title.clone(),
+                        url: phase_url(path, phase),
+                        duration: phase.duration.map(|d| d.to_string()),
+                        choose: phase.choose.map(|c| c.to_string()),
+                        modules: if open {
+                            phase.modules.iter().map(nav_module).collect()
+                        } else {
+                            Vec::new()
+                        },
+                        groups: phase
+                            .groups
+                            .iter()
+                            // A closed phase still offers its tracks, which have pages.
+                            .filter(|g| open || g.is_track)
+                            .map(|g| NavGroup {
+                                title: g.title.clone(),
+                                url: group_url(path, phase, g),
+                                is_track: g.is_track,
+                                modules: if open {
+                                    g.modules.iter().map(nav_module).collect()
+                                } else {
+                                    Vec::new()
+                                },
+                            })
+                            .collect(),
+                    }
                 })
                 .collect(),
         }
@@ -609,7 +648,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut base = self.base("path", &url, path.title.clone());
         base.description = path.description.clone();
-        base.nav = Some(&self.navs[path_index]);
+        base.nav = Some(&self.navs[path_index].outline);
         base.breadcrumbs = self.crumbs_for_path(path);
         base.edit_url = self.edit_url(&path.rel);
         base.next = path.phases.first().map(|p| Link {
@@ -660,7 +699,7 @@ impl<'a> Renderer<'a> {
                 if ctx_phase.module_count == 1 { "" } else { "s" },
                 phase.duration.map(|d| format!(", {d}")).unwrap_or_default()
             ));
-            base.nav = Some(&self.navs[path_index]);
+            base.nav = Some(&self.navs[path_index].by_phase[index]);
             base.breadcrumbs = self.crumbs_for_path(path);
             base.breadcrumbs.push(Link {
                 title: phase.title.clone(),
@@ -694,7 +733,7 @@ impl<'a> Renderer<'a> {
                     "{} track in {} ({})",
                     group.title, phase.title, path.title
                 ));
-                track_base.nav = Some(&self.navs[path_index]);
+                track_base.nav = Some(&self.navs[path_index].by_phase[index]);
                 track_base.breadcrumbs = base.breadcrumbs.clone();
                 track_base.breadcrumbs.push(Link {
                     title: group.title.clone(),
@@ -783,7 +822,7 @@ impl<'a> Renderer<'a> {
         if let Some(first) = module.used_by.first() {
             let path = &self.site.paths[first.path];
             let phase = &path.phases[first.phase];
-            base.nav = Some(&self.navs[first.path]);
+            base.nav = Some(&self.navs[first.path].by_phase[first.phase]);
             base.breadcrumbs = self.crumbs_for_path(path);
             base.breadcrumbs.push(Link {
                 title: phase.title.clone(),
@@ -1253,7 +1292,7 @@ pub fn render(
         sanitize: html_config.sanitize,
         site_url,
     };
-    renderer.navs = site.paths.iter().map(|p| renderer.nav(p)).collect();
+    renderer.navs = site.paths.iter().map(|p| renderer.navs(p)).collect();
     renderer.progress = site.paths.iter().map(progress_json).collect();
     renderer.module_html = site
         .modules
@@ -1276,7 +1315,6 @@ pub fn render(
         .then(|| crate::search::build(&search_pages(site, &renderer.urls, pages)));
     renderer.info.search_version = search_index.as_ref().map(|i| i.version.clone());
     let renderer = renderer;
-
     let mut output = Output::default();
     output.files.insert("index.html".into(), renderer.home()?);
     output
@@ -1519,34 +1557,37 @@ fn search_pages(site: &Site, urls: &Urls, pages: &BTreeSet<String>) -> Vec<crate
             }
         }
     }
-    let mut module_rels = BTreeSet::new();
-    for module in site.modules.values().filter(|m| m.exists) {
-        module_rels.insert(module.rel.as_str());
-        let Some(doc) = site.doc(&module.rel) else {
-            continue;
-        };
-        let mut sections = doc_sections(doc);
-        let mut context = String::from("Module");
-        if let Some(usage) = module.used_by.first() {
-            let path = &site.paths[usage.path];
-            context = format!("{} · {}", path.phases[usage.phase].title, path.title);
-        }
-        let topics: Vec<&str> = module
-            .used_by
-            .iter()
-            .flat_map(|u| site.reference(*u).topics.iter().map(String::as_str))
-            .collect();
-        if !topics.is_empty() {
-            sections[0].text = format!("{} {}", sections[0].text, topics.join(". "));
-        }
-        out.push(Page {
-            title: site.module_title(&module.slug),
-            url: module_url(&module.slug),
-            kind: "module",
-            context,
-            sections,
-        });
-    }
+    let modules: Vec<&crate::model::Module> = site.modules.values().filter(|m| m.exists).collect();
+    let module_rels: BTreeSet<&str> = modules.iter().map(|m| m.rel.as_str()).collect();
+    // Extracting the sections re-reads every module: do it on every core, in module order.
+    let module_pages: Vec<Page> = modules
+        .par_iter()
+        .filter_map(|module| {
+            let doc = site.doc(&module.rel)?;
+            let mut sections = doc_sections(doc);
+            let mut context = String::from("Module");
+            if let Some(usage) = module.used_by.first() {
+                let path = &site.paths[usage.path];
+                context = format!("{} · {}", path.phases[usage.phase].title, path.title);
+            }
+            let topics: Vec<&str> = module
+                .used_by
+                .iter()
+                .flat_map(|u| site.reference(*u).topics.iter().map(String::as_str))
+                .collect();
+            if !topics.is_empty() {
+                sections[0].text = format!("{} {}", sections[0].text, topics.join(". "));
+            }
+            Some(Page {
+                title: site.module_title(&module.slug),
+                url: module_url(&module.slug),
+                kind: "module",
+                context,
+                sections,
+            })
+        })
+        .collect();
+    out.extend(module_pages);
     let path_rels: BTreeSet<&str> = site.paths.iter().map(|p| p.rel.as_str()).collect();
     for rel in pages {
         if module_rels.contains(rel.as_str()) || path_rels.contains(rel.as_str()) {

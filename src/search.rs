@@ -188,36 +188,53 @@ struct Posting {
 }
 
 pub fn build(pages: &[Page]) -> Index {
-    let mut terms: BTreeMap<String, Vec<Posting>> = BTreeMap::new();
-    for (page_id, page) in pages.iter().enumerate() {
-        let title_terms = tokens(&page.title);
-        for (section_id, section) in page.sections.iter().enumerate() {
-            let mut weights: BTreeMap<String, usize> = BTreeMap::new();
-            for term in tokens(&section.text) {
-                let w = weights.entry(term).or_default();
-                *w = (*w + 1).min(10);
-            }
-            let mut boost = |words: &[String], by: usize| {
-                let mut seen = std::collections::BTreeSet::new();
-                for term in words {
-                    if seen.insert(term) {
-                        *weights.entry(term.clone()).or_default() += by;
-                    }
+    use rayon::prelude::*;
+    // Weigh each page's terms on every core, then gather the postings in page order.
+    let per_page: Vec<Vec<(String, Posting)>> = pages
+        .par_iter()
+        .enumerate()
+        .map(|(page_id, page)| {
+            let mut found = Vec::new();
+            let title_terms = tokens(&page.title);
+            for (section_id, section) in page.sections.iter().enumerate() {
+                let mut weights: BTreeMap<String, usize> = BTreeMap::new();
+                for term in tokens(&section.text) {
+                    let w = weights.entry(term).or_default();
+                    *w = (*w + 1).min(10);
                 }
-            };
-            boost(&tokens(&section.heading), 10);
-            if section_id == 0 {
-                boost(&title_terms, 20);
+                let mut boost = |words: &[String], by: usize| {
+                    let mut seen = std::collections::BTreeSet::new();
+                    for term in words {
+                        if seen.insert(term) {
+                            *weights.entry(term.clone()).or_default() += by;
+                        }
+                    }
+                };
+                boost(&tokens(&section.heading), 10);
+                if section_id == 0 {
+                    boost(&title_terms, 20);
+                }
+                for (term, weight) in weights {
+                    found.push((
+                        term,
+                        Posting {
+                            page: page_id,
+                            section: section_id,
+                            weight: weight.min(35),
+                        },
+                    ));
+                }
             }
-            for (term, weight) in weights {
-                terms.entry(term).or_default().push(Posting {
-                    page: page_id,
-                    section: section_id,
-                    weight: weight.min(35),
-                });
-            }
-        }
+            found
+        })
+        .collect();
+    let mut by_term: std::collections::HashMap<String, Vec<Posting>> =
+        std::collections::HashMap::new();
+    for (term, posting) in per_page.into_iter().flatten() {
+        by_term.entry(term).or_default().push(posting);
     }
+    let mut terms: Vec<(String, Vec<Posting>)> = by_term.into_iter().collect();
+    terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut files = BTreeMap::new();
     let mut chunk: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
