@@ -227,9 +227,13 @@ fn write_tree(output: &Output, root: &Path, previous: Option<&Path>) -> Result<(
             let path = root.join(rel.as_str());
             let print = fingerprint(bytes);
             let unchanged = old_manifest.get(rel.as_str()) == Some(&print);
+            // A file edited by hand after the last build would show in its length.
             let linked = unchanged
-                && previous
-                    .is_some_and(|old| std::fs::hard_link(old.join(rel.as_str()), &path).is_ok());
+                && previous.is_some_and(|old| {
+                    let source = old.join(rel.as_str());
+                    source.metadata().is_ok_and(|m| m.len() == print.0)
+                        && std::fs::hard_link(&source, &path).is_ok()
+                });
             if !linked {
                 std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
             }

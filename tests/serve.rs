@@ -270,7 +270,12 @@ fn served_site_is_byte_for_byte_what_build_writes() {
     let mut compared = 0;
     for entry in walkdir::WalkDir::new(&dest) {
         let entry = entry.unwrap();
-        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with(".pathbook-") {
+        if !entry.file_type().is_file()
+            || entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".pathbook-")
+        {
             continue;
         }
         let rel = entry
