@@ -727,12 +727,24 @@ fn assert_no_file_contains(dir: &Path, needle: &str) {
 }
 
 /// Sibling folders a build leaves beside the build folder (staging or retired sites).
+/// A replaced site is deleted by a detached process after the build returns, so this
+/// waits a little for that to finish.
 fn leftovers(project: &Project) -> Vec<String> {
-    std::fs::read_dir(project.root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".pathbook-"))
-        .collect()
+    let list = || -> Vec<String> {
+        std::fs::read_dir(project.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".pathbook-"))
+            .collect()
+    };
+    let started = Instant::now();
+    loop {
+        let found = list();
+        if found.is_empty() || started.elapsed() > Duration::from_secs(10) {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
