@@ -11,7 +11,7 @@ use unicode_general_category::{GeneralCategory, get_general_category};
 /// Marks are kept on purpose: GitHub keeps emoji variation selectors (U+FE0F is a mark).
 pub fn github_slug(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
-    for ch in text.trim().to_lowercase().chars() {
+    for ch in text.to_lowercase().chars() {
         if ch == ' ' || ch == '-' {
             slug.push('-');
         } else if is_kept(ch) {

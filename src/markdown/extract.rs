@@ -102,6 +102,7 @@ pub fn parse(text: &str) -> ParsedDoc {
         }
     }
 
+    let mut image_depth = 0usize;
     let mut heading: Option<(u8, Option<String>, usize, String)> = None;
     let mut paragraph: Option<String> = None;
     let mut block_depth = 0usize;
@@ -120,11 +121,13 @@ pub fn parse(text: &str) -> ParsedDoc {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, custom_id, offset, heading_text)) = heading.take() {
-                    let heading_text = heading_text.trim().to_string();
+                    // GitHub slugs the heading's text content as it is: space left where an
+                    // image stood at the start still becomes a hyphen.
                     let id = match custom_id {
                         Some(id) => id,
                         None => slugger.slug(&heading_text),
                     };
+                    let heading_text = heading_text.trim().to_string();
                     if level == 1 && doc.title.is_none() {
                         doc.title = Some(heading_text.clone());
                     }
@@ -224,6 +227,7 @@ pub fn parse(text: &str) -> ParsedDoc {
                 }
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
+                image_depth += 1;
                 doc.links.push(DocLink {
                     dest: dest_url.to_string(),
                     offset: range.start,
@@ -231,6 +235,7 @@ pub fn parse(text: &str) -> ParsedDoc {
                     kind: LinkKind::Image,
                 });
             }
+            Event::End(TagEnd::Image) => image_depth = image_depth.saturating_sub(1),
             Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), Vec::new())),
             Event::End(TagEnd::HtmlBlock) => {
                 if let Some((html, pieces)) = html_block.take() {
@@ -257,7 +262,10 @@ pub fn parse(text: &str) -> ParsedDoc {
             Event::InlineHtml(html) => scan_html(&mut doc, &html, |offset| range.start + offset),
             Event::Text(text) | Event::Code(text) => {
                 doc.word_count += text.split_whitespace().count();
-                if let Some((_, _, _, heading_text)) = heading.as_mut() {
+                // An image's alt text is not part of a heading's text on GitHub, so not of its id.
+                if let Some((_, _, _, heading_text)) = heading.as_mut()
+                    && image_depth == 0
+                {
                     heading_text.push_str(&text);
                 }
                 if let Some(paragraph) = paragraph.as_mut() {
@@ -343,6 +351,12 @@ mod tests {
             kinds,
             [LinkKind::Inline, LinkKind::Autolink, LinkKind::Image]
         );
+    }
+
+    #[test]
+    fn image_alt_text_is_not_part_of_a_heading_id() {
+        let doc = parse("## ![logo](logo.png) Getting Started\n");
+        assert_eq!(doc.headings[0].id, "-getting-started");
     }
 
     #[test]
