@@ -232,8 +232,44 @@ fn print_diagnostics_to_stderr(diagnostics: &[Diagnostic], terminal: &Terminal) 
     }
 }
 
+/// A spinner on stderr for work that turns out to take over a second; never in CI, never
+/// when stderr is not a terminal, never with `--quiet`.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn start(terminal: &Terminal, message: &'static str) -> Progress {
+        let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+        if terminal.quiet || in_ci || !std::io::stderr().is_terminal() {
+            return Progress { bar: None };
+        }
+        let bar = indicatif::ProgressBar::new_spinner().with_message(message);
+        // Hidden until a second has passed, so quick builds print nothing extra.
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+        let shown = bar.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+            if !shown.is_finished() {
+                shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                shown.enable_steady_tick(std::time::Duration::from_millis(100));
+            }
+        });
+        Progress { bar: Some(bar) }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
     let started = Instant::now();
+    let progress = Progress::start(terminal, "building…");
     let explicit = dest_dir.is_some();
     let config = match crate::config::Config::load(dir) {
         Ok(config) => config,
@@ -262,6 +298,7 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
             return EXIT_ENVIRONMENT;
         }
     };
+    drop(progress);
     print_diagnostics_to_stderr(&built.report.diagnostics, terminal);
     if built.report.has_errors() {
         eprintln!(
@@ -314,6 +351,7 @@ fn check(
     external: &ExternalArgs,
     terminal: &Terminal,
 ) -> i32 {
+    let progress = Progress::start(terminal, "checking…");
     let options = LoadOptions {
         exclude,
         ..LoadOptions::default()
@@ -366,6 +404,7 @@ fn check(
             }
         }
     }
+    drop(progress);
     let mut out = std::io::stdout().lock();
     match format {
         Format::Json => {

@@ -129,3 +129,53 @@ fn man_page_and_version() {
     let re = regex::Regex::new(r"^pathbook \d+\.\d+\.\d+ \([0-9a-f]{7,}|unknown\)").unwrap();
     assert!(re.is_match(&stdout), "{stdout}");
 }
+
+/// `cargo install --path .` as the README says, reusing this build's compiled dependencies
+/// (`--debug`, the shared target folder) so the test takes seconds, not minutes.
+#[test]
+fn cargo_install_from_the_repository_works() {
+    let root = tempfile::tempdir().unwrap();
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| repo().join("target"));
+    let status = std::process::Command::new(env!("CARGO"))
+        .args([
+            "install",
+            "--path",
+            ".",
+            "--debug",
+            "--locked",
+            "--offline",
+            "--quiet",
+            "--root",
+        ])
+        .arg(root.path())
+        .current_dir(repo())
+        .env("CARGO_TARGET_DIR", target)
+        .status()
+        .expect("run cargo install");
+    assert!(status.success());
+    let installed = root.path().join("bin/pathbook");
+    let version = std::process::Command::new(&installed)
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("pathbook "));
+    let temp = tempfile::tempdir().unwrap();
+    assert!(
+        std::process::Command::new(&installed)
+            .arg("init")
+            .current_dir(temp.path())
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(
+        std::process::Command::new(&installed)
+            .arg("build")
+            .current_dir(temp.path())
+            .status()
+            .unwrap()
+            .success()
+    );
+}
