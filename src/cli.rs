@@ -271,14 +271,9 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
     let started = Instant::now();
     let progress = Progress::start(terminal, "building…");
     let explicit = dest_dir.is_some();
-    let config = match crate::config::Config::load(dir) {
-        Ok(config) => config,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return EXIT_ENVIRONMENT;
-        }
+    let Some((config, dest)) = destination(dir, dest_dir) else {
+        return EXIT_ENVIRONMENT;
     };
-    let dest = dest_dir.unwrap_or_else(|| dir.join(&config.build.build_dir));
     if let Err(err) = output::check_destination(&dest, dir, &config.content_dir(dir), explicit) {
         eprintln!("error: {err}");
         return EXIT_ENVIRONMENT;
@@ -437,15 +432,25 @@ fn check(
     }
 }
 
-fn clean(dir: &Path, dest_dir: Option<PathBuf>) -> i32 {
-    let config = match crate::config::Config::load(dir) {
-        Ok(config) => config,
+/// The project's config and its build folder (`--dest-dir` wins); a bad book.toml is
+/// reported here.
+fn destination(dir: &Path, dest_dir: Option<PathBuf>) -> Option<(crate::config::Config, PathBuf)> {
+    match crate::config::Config::load(dir) {
+        Ok(config) => {
+            let dest = dest_dir.unwrap_or_else(|| dir.join(&config.build.build_dir));
+            Some((config, dest))
+        }
         Err(err) => {
             eprintln!("error: {err}");
-            return EXIT_ENVIRONMENT;
+            None
         }
+    }
+}
+
+fn clean(dir: &Path, dest_dir: Option<PathBuf>) -> i32 {
+    let Some((_, dest)) = destination(dir, dest_dir) else {
+        return EXIT_ENVIRONMENT;
     };
-    let dest = dest_dir.unwrap_or_else(|| dir.join(&config.build.build_dir));
     match output::clean(&dest) {
         Ok(true) => {
             println!("removed {}", dest.display());

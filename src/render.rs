@@ -1372,7 +1372,14 @@ pub fn render(
     if let Some(index) = search_index {
         output.files.extend(index.files);
     }
-    for (name, bytes) in crate::templates::static_files(&site.project.project_dir) {
+    let static_files =
+        crate::templates::static_files(&site.project.project_dir).map_err(|message| {
+            RenderError {
+                page: "static/".into(),
+                message,
+            }
+        })?;
+    for (name, bytes) in static_files {
         output.files.insert(format!("static/{name}"), bytes);
     }
     if let Some(base) = &renderer.site_url {

@@ -62,26 +62,10 @@ impl Templates {
             .iter()
             .map(|(n, s)| (n.to_string(), s.to_string()))
             .collect();
-        let dir = project_dir.join("templates");
-        if dir.is_dir() {
-            for entry in walkdir::WalkDir::new(&dir)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_map(Result::ok)
-            {
-                if !entry.file_type().is_file() {
-                    continue;
-                }
-                let name = crate::discover::relative(&dir, entry.path());
-                let text = std::fs::read_to_string(entry.path()).map_err(|err| {
-                    TemplateError(format!("templates/{name}: cannot read: {err}"))
-                })?;
-                match sources.iter_mut().find(|(n, _)| *n == name) {
-                    Some(slot) => slot.1 = text,
-                    None => sources.push((name, text)),
-                }
-            }
-        }
+        overlay(&project_dir.join("templates"), &mut sources, |path| {
+            std::fs::read_to_string(path)
+        })
+        .map_err(TemplateError)?;
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
@@ -105,7 +89,7 @@ impl Templates {
 
 /// Static files for the site's `static/` folder: defaults, the highlighting stylesheet,
 /// then whatever the project's own `static/` holds (which wins).
-pub fn static_files(project_dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub fn static_files(project_dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut files: Vec<(String, Vec<u8>)> = STATIC
         .iter()
         .map(|(n, s)| (n.to_string(), s.as_bytes().to_vec()))
@@ -114,24 +98,39 @@ pub fn static_files(project_dir: &Path) -> Vec<(String, Vec<u8>)> {
         "highlight.css".into(),
         crate::highlight::stylesheet().into_bytes(),
     ));
-    let dir = project_dir.join("static");
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-        {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let name = crate::discover::relative(&dir, entry.path());
-            if let Ok(bytes) = std::fs::read(entry.path()) {
-                match files.iter_mut().find(|(n, _)| *n == name) {
-                    Some(slot) => slot.1 = bytes,
-                    None => files.push((name, bytes)),
-                }
-            }
+    overlay(&project_dir.join("static"), &mut files, |path| {
+        std::fs::read(path)
+    })?;
+    Ok(files)
+}
+
+/// Lays the files of a project's override folder over the built-ins: each replaces the
+/// built-in of the same relative name or joins the list. A file that cannot be read is an
+/// error naming it, never a silently missing piece of the theme.
+fn overlay<T>(
+    folder: &Path,
+    files: &mut Vec<(String, T)>,
+    read: impl Fn(&Path) -> std::io::Result<T>,
+) -> Result<(), String> {
+    if !folder.is_dir() {
+        return Ok(());
+    }
+    let folder_name = folder
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+        let entry = entry.map_err(|err| format!("{folder_name}/: {err}"))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let name = crate::discover::relative(folder, entry.path());
+        let value = read(entry.path())
+            .map_err(|err| format!("{folder_name}/{name}: cannot read: {err}"))?;
+        match files.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = value,
+            None => files.push((name, value)),
         }
     }
-    files
+    Ok(())
 }
