@@ -4,7 +4,6 @@ use super::raw_html;
 use crate::slug::Slugger;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
 use std::collections::HashSet;
-use std::ops::Range;
 
 #[derive(Debug, Clone)]
 pub struct Heading {
@@ -93,14 +92,15 @@ pub fn parse(text: &str) -> ParsedDoc {
     let mut doc = ParsedDoc::default();
     let mut slugger = Slugger::default();
     // Custom ids are reserved first so a generated id never takes an author's chosen one.
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, super::options())
-        .into_offset_iter()
-        .collect();
-    for (event, _) in &events {
-        if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
-            slugger.reserve(id);
+    // Only a document that can have them (`{#`) pays for the extra pass.
+    if text.contains("{#") {
+        for event in Parser::new_ext(text, super::options()) {
+            if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+                slugger.reserve(&id);
+            }
         }
     }
+    let events = Parser::new_ext(text, super::options()).into_offset_iter();
 
     let mut image_depth = 0usize;
     let mut heading: Option<(u8, Option<String>, usize, String)> = None;
