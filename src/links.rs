@@ -30,6 +30,17 @@ pub struct LinkProblem {
     pub help: Option<String>,
 }
 
+/// A link as quoted in a message: long ones (a 100,000-step `../` chain) are cut, so one
+/// hostile link cannot flood a CI log.
+pub fn quoted(text: &str) -> String {
+    const LIMIT: usize = 200;
+    if text.chars().count() <= LIMIT {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(LIMIT).collect();
+    format!("{head}…")
+}
+
 fn problem(code: &'static str, message: String, help: Option<String>) -> Resolved {
     Resolved::Problem(LinkProblem {
         code,
@@ -120,7 +131,7 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
     let Some(rel) = join_inside_root(parent_of(from_rel), &path) else {
         return problem(
             "outside-root",
-            format!("`{dest}` points outside the content root"),
+            format!("`{}` points outside the content root", quoted(dest)),
             Some("links may only reach files inside the content root; link to the published URL instead".into()),
         );
     };
@@ -170,7 +181,11 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
     let help = suggest_path(&rel, index).map(|(component, name)| {
         format!("did you mean `{}`?", respell(&path, &rel, component, name))
     });
-    problem("missing-file", format!("`{path}` does not exist"), help)
+    problem(
+        "missing-file",
+        format!("`{}` does not exist", quoted(&path)),
+        help,
+    )
 }
 
 /// For a path that does not exist, the first missing component and the closest existing

@@ -52,6 +52,29 @@ fn describe(err: &tera::Error) -> String {
     text
 }
 
+/// A template parse error as `templates/NAME:LINE:COL: what went wrong`, from Tera's
+/// nested error (`Failed to parse 'NAME'` over a pest report with ` --> LINE:COL`).
+fn parse_error(err: &tera::Error) -> String {
+    let full = describe(err);
+    let name = full.split('\'').nth(1).unwrap_or("");
+    let position = full
+        .split("--> ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or("");
+    let detail = full
+        .lines()
+        .rev()
+        .find(|line| line.trim_start().starts_with("= "))
+        .map(|line| line.trim_start().trim_start_matches("= ").to_string())
+        .unwrap_or_else(|| full.clone());
+    match (name.is_empty(), position.is_empty()) {
+        (false, false) => format!("templates/{name}:{position}: {detail}"),
+        (false, true) => format!("templates/{name}: {detail}"),
+        _ => format!("templates: {full}"),
+    }
+}
+
 fn escape_html(text: &str) -> String {
     crate::markdown::html::escape_attr(text)
 }
@@ -70,12 +93,8 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
         tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(sources).map_err(|err| {
-            TemplateError(format!(
-                "templates/{}",
-                describe(&err).trim_start_matches("Failed to parse ")
-            ))
-        })?;
+        tera.add_raw_templates(sources)
+            .map_err(|err| TemplateError(parse_error(&err)))?;
         Ok(Templates { tera })
     }
 

@@ -238,7 +238,14 @@ fn structure(
             }
             for (_, module_ref) in phase.all_modules() {
                 let module = &site.modules[&module_ref.slug];
-                if !module.exists {
+                // A README that exists but could not be read is reported by the load; one
+                // that exists with other letter case is the link check's case-mismatch.
+                let index = &project.index;
+                let on_disk = index.is_file(&module.rel)
+                    || index
+                        .case_insensitive(&module.rel)
+                        .is_some_and(|real| index.is_file(real));
+                if !module.exists && !on_disk {
                     covered.insert((path.rel.clone(), module_ref.offset));
                     let mut d = at(
                         doc,

@@ -555,7 +555,7 @@ fn file_names_with_spaces_unicode_and_differing_case() {
     );
     let (check, _) = project.check_and_build(1);
     assert!(
-        check.stdout.contains("error[missing-module]"),
+        check.stdout.contains("error[case-mismatch]"),
         "{}",
         check.stdout
     );
@@ -565,7 +565,7 @@ fn file_names_with_spaces_unicode_and_differing_case() {
         check.stdout
     );
     assert!(
-        check.stdout.contains("did you mean `Case`?"),
+        check.stdout.contains("the file is spelled `../modules/"),
         "{}",
         check.stdout
     );
