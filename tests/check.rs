@@ -254,3 +254,18 @@ fn rendered_heading_ids_are_accepted_by_check() {
     let (stdout, _) = text(&result);
     assert!(result.status.success(), "{stdout}");
 }
+
+/// One bad file gives one finding: an unreadable module README is not also "missing".
+#[test]
+fn an_undecodable_module_readme_is_reported_once() {
+    let temp = copy_fixture("variants");
+    std::fs::write(
+        temp.path().join("content/modules/deploy/README.md"),
+        b"# Deploy\n\xff\xfe bad\n",
+    )
+    .unwrap();
+    let (code, json) = check_json(temp.path(), &[]);
+    assert_eq!(code, Some(1));
+    let codes: Vec<String> = findings(&json).into_iter().map(|f| f.0).collect();
+    assert_eq!(codes, ["invalid-utf8", "orphan-module"], "{json}");
+}
