@@ -75,6 +75,55 @@ fn parse_error(err: &tera::Error) -> String {
     }
 }
 
+/// Tera follows `include` and `extends` without a depth limit, so a template that reaches
+/// itself would overflow the stack and abort the build. Find such a cycle first and name it.
+fn reject_cycles(sources: &[(String, String)]) -> Result<(), String> {
+    let reference = regex::Regex::new(r#"\{%-?\s*(?:include|extends)\s+["']([^"']+)["']"#)
+        .expect("valid regex");
+    let edges: std::collections::HashMap<&str, Vec<String>> = sources
+        .iter()
+        .map(|(name, text)| {
+            let targets = reference
+                .captures_iter(text)
+                .map(|c| c[1].to_string())
+                .collect();
+            (name.as_str(), targets)
+        })
+        .collect();
+    fn visit<'a>(
+        name: &'a str,
+        edges: &'a std::collections::HashMap<&str, Vec<String>>,
+        trail: &mut Vec<&'a str>,
+        done: &mut std::collections::HashSet<&'a str>,
+    ) -> Result<(), String> {
+        if let Some(start) = trail.iter().position(|n| *n == name) {
+            let mut cycle: Vec<&str> = trail[start..].to_vec();
+            cycle.push(name);
+            return Err(format!(
+                "templates/{}: includes itself: {}",
+                cycle[0],
+                cycle.join(" → ")
+            ));
+        }
+        if !done.insert(name) {
+            return Ok(());
+        }
+        trail.push(name);
+        for target in edges.get(name).into_iter().flatten() {
+            if let Some((key, _)) = edges.get_key_value(target.as_str()) {
+                visit(key, edges, trail, done)?;
+            }
+        }
+        trail.pop();
+        Ok(())
+    }
+    let mut done = std::collections::HashSet::new();
+    for (name, _) in sources {
+        visit(name, &edges, &mut Vec::new(), &mut done)?;
+    }
+    Ok(())
+}
+
 fn escape_html(text: &str) -> String {
     crate::markdown::html::escape_attr(text)
 }
@@ -93,6 +142,7 @@ impl Templates {
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
         tera.set_escape_fn(escape_html);
+        reject_cycles(&sources).map_err(TemplateError)?;
         tera.add_raw_templates(sources)
             .map_err(|err| TemplateError(parse_error(&err)))?;
         Ok(Templates { tera })

@@ -352,3 +352,26 @@ fn templates_and_static_files_can_be_overridden() {
     assert_eq!(result.status.code(), Some(2));
     assert!(stderr.contains("page.html"), "{stderr}");
 }
+
+#[test]
+fn a_template_that_includes_itself_is_an_error_not_a_crash() {
+    let temp = copy_fixture("variants");
+    std::fs::create_dir_all(temp.path().join("templates")).unwrap();
+    std::fs::write(
+        temp.path().join("templates/module.html"),
+        "{% extends \"base.html\" %}{% block content %}{% include \"part.html\" %}{% endblock content %}",
+    )
+    .unwrap();
+    std::fs::write(
+        temp.path().join("templates/part.html"),
+        "{% include \"module.html\" %}",
+    )
+    .unwrap();
+    let result = run(&["build"], temp.path());
+    let (_, stderr) = text(&result);
+    assert_eq!(result.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("includes itself: module.html → part.html → module.html"),
+        "{stderr}"
+    );
+}
