@@ -94,9 +94,3 @@ pub fn build(project_dir: &Path, options: &LoadOptions) -> Result<Built, BuildEr
         timings,
     })
 }
-
-/// load → model → validate over every Markdown file.
-pub fn check(project_dir: &Path, options: &LoadOptions) -> Result<Report, LoadError> {
-    let site = load_site(project_dir, options)?;
-    Ok(validate::validate(&site, Scope::All))
-}
