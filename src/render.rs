@@ -596,10 +596,7 @@ impl<'a> Renderer<'a> {
 
     fn crumbs_for_path(&self, path: &LearningPath) -> Vec<Link> {
         vec![
-            Link {
-                title: "Home".into(),
-                url: "index.html".into(),
-            },
+            home_crumb(),
             Link {
                 title: path.title.clone(),
                 url: path_url(path),
@@ -847,16 +844,7 @@ impl<'a> Renderer<'a> {
                 base.next = order.get(position + 1).map(|s| link(s));
             }
         } else {
-            base.breadcrumbs = vec![
-                Link {
-                    title: "Home".into(),
-                    url: "index.html".into(),
-                },
-                Link {
-                    title: "Modules".into(),
-                    url: "modules/index.html".into(),
-                },
-            ];
+            base.breadcrumbs = modules_crumbs();
         }
         base.breadcrumbs.push(Link {
             title: title.clone(),
@@ -943,16 +931,7 @@ impl<'a> Renderer<'a> {
             modules.len(),
             self.info.title
         ));
-        base.breadcrumbs = vec![
-            Link {
-                title: "Home".into(),
-                url: "index.html".into(),
-            },
-            Link {
-                title: "Modules".into(),
-                url: "modules/index.html".into(),
-            },
-        ];
+        base.breadcrumbs = modules_crumbs();
         self.render(
             "modules.html",
             &Ctx {
@@ -996,10 +975,7 @@ impl<'a> Renderer<'a> {
         base.description = doc.parsed.description.clone();
         base.edit_url = self.edit_url(rel);
         base.breadcrumbs = vec![
-            Link {
-                title: "Home".into(),
-                url: "index.html".into(),
-            },
+            home_crumb(),
             Link {
                 title: title.clone(),
                 url: url.clone(),
@@ -1243,6 +1219,24 @@ impl<'a> Renderer<'a> {
         base.root = self.site_url.clone().unwrap_or_else(|| "/".into());
         self.render("404.html", &base, "404.html")
     }
+}
+
+fn home_crumb() -> Link {
+    Link {
+        title: "Home".into(),
+        url: "index.html".into(),
+    }
+}
+
+/// Breadcrumbs of the modules index and of modules no path lists.
+fn modules_crumbs() -> Vec<Link> {
+    vec![
+        home_crumb(),
+        Link {
+            title: "Modules".into(),
+            url: "modules/index.html".into(),
+        },
+    ]
 }
 
 /// `a/b/index.html` → `a/b/`, for canonical links and the sitemap.

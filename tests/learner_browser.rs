@@ -122,26 +122,6 @@ fn serve_one(mut stream: TcpStream, root: &Path) {
     let _ = stream.write_all(&body);
 }
 
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let Some(byte) = text
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(byte);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn key(browser: &mut Browser, key: &str, code: &str, key_code: u32) {
     for kind in ["keyDown", "keyUp"] {
         browser.call(

@@ -70,7 +70,7 @@ fn decode_entities(value: &str) -> String {
         .replace("&amp;", "&")
 }
 
-fn percent_decode(text: &str) -> String {
+pub fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
