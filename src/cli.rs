@@ -286,30 +286,49 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
     if let Some(file) = &cache_file {
         crate::highlight::load_cache(file);
     }
-    let built = match pipeline::build(dir, &options) {
-        Ok(built) => built,
+    let prepared = match pipeline::prepare(dir, &options) {
+        Ok(prepared) => prepared,
         Err(err) => {
             eprintln!("error: {err}");
             return EXIT_ENVIRONMENT;
         }
     };
     drop(progress);
-    print_diagnostics_to_stderr(&built.report.diagnostics, terminal);
-    if built.report.has_errors() {
+    print_diagnostics_to_stderr(&prepared.report.diagnostics, terminal);
+    if prepared.report.has_errors() {
         eprintln!(
             "error: build failed: {}; the previous site in {} is unchanged",
-            built.report.summary,
+            prepared.report.summary,
             dest.display()
         );
         return EXIT_CONTENT;
     }
-    let mut timings = built.timings.clone();
+    let progress = Progress::start(terminal, "writing…");
+    let mut timings = prepared.timings.clone();
     let write_started = Instant::now();
-    if let Err(err) = output::write_atomically(&built.output, &dest) {
-        eprintln!("error: {err}");
-        return EXIT_ENVIRONMENT;
-    }
-    timings.add("write", write_started.elapsed());
+    let written = output::write_atomically(&dest, |staging| {
+        let pages = prepared
+            .renderer()
+            .render_all(staging)
+            .map_err(|err| output::OutputError(err.to_string()))?;
+        for (rel, source) in &prepared.plan.assets {
+            // A generated page wins over a copied file of the same name.
+            if prepared.plan.job_for(rel).is_none() {
+                staging.copy(rel, source)?;
+            }
+        }
+        Ok(pages)
+    });
+    let pages = match written {
+        Ok(pages) => pages,
+        Err(err) => {
+            drop(progress);
+            eprintln!("error: {err}");
+            return EXIT_ENVIRONMENT;
+        }
+    };
+    timings.add("render+write", write_started.elapsed());
+    drop(progress);
     if let Some(file) = &cache_file
         && let Err(err) = crate::highlight::save_cache(file)
     {
@@ -323,12 +342,6 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
         eprintln!("timings: {timings}");
     }
     if !terminal.quiet {
-        let pages = built
-            .output
-            .files
-            .keys()
-            .filter(|k| k.ends_with(".html"))
-            .count();
         println!(
             "built {pages} pages in {:.2} s → {}",
             started.elapsed().as_secs_f64(),

@@ -7,14 +7,33 @@ use crate::discover::{DiscoverOptions, FileIndex};
 use crate::markdown::{self, ParsedDoc};
 use crate::source::SourceFile;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A Markdown file with what the parser found in it.
 #[derive(Debug)]
 pub struct Doc {
     pub source: SourceFile,
     pub parsed: ParsedDoc,
+    /// The file's length and modification time when it was read, so a reload can tell
+    /// it has not changed since.
+    pub stamp: Option<Stamp>,
+}
+
+pub type Stamp = (u64, std::time::SystemTime);
+
+fn stamp_of(path: &Path) -> Option<Stamp> {
+    let metadata = std::fs::metadata(path).ok()?;
+    Some((metadata.len(), metadata.modified().ok()?))
+}
+
+/// What a reload may take from the previous load instead of reading it again: documents
+/// whose file has the same length and modification time, unless a watcher saw it change
+/// (a file system with coarse timestamps can hide a quick second save).
+pub struct Reuse<'a> {
+    pub docs: &'a BTreeMap<String, Arc<Doc>>,
+    pub changed: &'a HashSet<PathBuf>,
 }
 
 /// A failure of the environment rather than of the content: exit code 2.
@@ -51,7 +70,7 @@ pub struct Project {
     pub content_dir: PathBuf,
     pub index: FileIndex,
     /// Every Markdown file under the content root, by path relative to it.
-    pub docs: BTreeMap<String, Doc>,
+    pub docs: BTreeMap<String, Arc<Doc>>,
     /// Files that could not be read or decoded: reported, never fatal to the rest.
     pub load_diagnostics: Vec<Diagnostic>,
 }
@@ -74,6 +93,15 @@ pub fn detect_layout(project_dir: &Path) -> Layout {
 
 impl Project {
     pub fn load(project_dir: &Path, options: &LoadOptions) -> Result<Project, LoadError> {
+        Project::reload(project_dir, options, None)
+    }
+
+    /// [`Project::load`], taking unchanged documents from a previous load.
+    pub fn reload(
+        project_dir: &Path,
+        options: &LoadOptions,
+        reuse: Option<Reuse<'_>>,
+    ) -> Result<Project, LoadError> {
         if !project_dir.is_dir() {
             return Err(LoadError::Io {
                 path: project_dir.to_path_buf(),
@@ -122,10 +150,20 @@ impl Project {
             }
         };
         let markdown: Vec<&String> = index.markdown_files().collect();
-        let read: Vec<Result<Doc, Box<Diagnostic>>> = markdown
+        let read: Vec<Result<Arc<Doc>, Box<Diagnostic>>> = markdown
             .par_iter()
             .map(|rel| {
                 let path = content_dir.join(rel.as_str());
+                // Taken before reading: a save between the two is seen next time.
+                let stamp = stamp_of(&path);
+                if let Some(reuse) = &reuse
+                    && let Some(old) = reuse.docs.get(rel.as_str())
+                    && stamp.is_some()
+                    && old.stamp == stamp
+                    && !reuse.changed.contains(&path)
+                {
+                    return Ok(old.clone());
+                }
                 let display_path = display(rel);
                 let bytes = std::fs::read(&path).map_err(|err| {
                     Box::new(Diagnostic::file_level(
@@ -153,7 +191,11 @@ impl Project {
                 })?;
                 let source = SourceFile::new(display_path, rel.to_string(), text);
                 let parsed = markdown::parse(&source.text);
-                Ok(Doc { source, parsed })
+                Ok(Arc::new(Doc {
+                    source,
+                    parsed,
+                    stamp,
+                }))
             })
             .collect();
         let mut docs = BTreeMap::new();

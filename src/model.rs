@@ -135,7 +135,7 @@ pub struct Site {
 
 impl Site {
     pub fn doc(&self, rel: &str) -> Option<&Doc> {
-        self.project.docs.get(rel)
+        self.project.docs.get(rel).map(|doc| &**doc)
     }
 
     pub fn module_title(&self, slug: &str) -> String {
@@ -565,7 +565,15 @@ mod tests {
             text.into(),
         );
         let parsed = crate::markdown::parse(&source.text);
-        parse_path("paths/p.md", &Doc { source, parsed }, "modules")
+        parse_path(
+            "paths/p.md",
+            &Doc {
+                source,
+                parsed,
+                stamp: None,
+            },
+            "modules",
+        )
     }
 
     #[test]

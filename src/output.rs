@@ -2,11 +2,11 @@
 //! is written beside the build folder and swapped in only when complete; a failed or
 //! interrupted build leaves the previous site as it was.
 
-use crate::render::Output;
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// Marks a folder as pathbook's output, so `clean` and the swap only ever delete folders
 /// that pathbook made.
@@ -104,8 +104,13 @@ pub fn check_destination(
     Ok(())
 }
 
-/// Writes `output` into `dest`, replacing its previous contents only on success.
-pub fn write_atomically(output: &Output, dest: &Path) -> Result<(), OutputError> {
+/// Writes a site into `dest`, replacing its previous contents only on success: `fill`
+/// puts every file into the staging folder it is given (as they are rendered, so the site
+/// is never held in memory whole), and the folder is swapped in when it returns `Ok`.
+pub fn write_atomically<T>(
+    dest: &Path,
+    fill: impl FnOnce(&Staging) -> Result<T, OutputError>,
+) -> Result<T, OutputError> {
     let dest = absolute(dest);
     let parent = dest
         .parent()
@@ -119,8 +124,12 @@ pub fn write_atomically(output: &Output, dest: &Path) -> Result<(), OutputError>
     let staging = parent.join(format!(".{name}.pathbook-new-{}", std::process::id()));
     let retired = parent.join(format!(".{name}.pathbook-old-{}", std::process::id()));
     let previous = dest.join(MARKER).is_file().then_some(dest.as_path());
-    let result =
-        write_tree(output, &staging, previous).and_then(|()| swap(&staging, &dest, &retired));
+    let result = Staging::create(&staging, previous).and_then(|writer| {
+        let value = fill(&writer)?;
+        writer.finish()?;
+        swap(&staging, &dest, &retired)?;
+        Ok(value)
+    });
     if result.is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
@@ -198,62 +207,101 @@ fn read_manifest(dir: &Path) -> HashMap<String, Fingerprint> {
         .collect()
 }
 
-fn write_tree(output: &Output, root: &Path, previous: Option<&Path>) -> Result<(), OutputError> {
-    if root.exists() {
-        std::fs::remove_dir_all(root).map_err(|e| io_error(root, e))?;
-    }
-    std::fs::create_dir_all(root).map_err(|e| io_error(root, e))?;
-    std::fs::write(
-        root.join(MARKER),
-        "built by pathbook; `pathbook clean` deletes this folder\n",
-    )
-    .map_err(|e| io_error(root, e))?;
-    // Folders first, once each; then the files, in parallel.
-    let folders: BTreeSet<&Path> = output
-        .files
-        .keys()
-        .chain(output.assets.keys())
-        .filter_map(|rel| Path::new(rel.as_str()).parent())
-        .collect();
-    for folder in folders {
-        let path = root.join(folder);
-        std::fs::create_dir_all(&path).map_err(|e| io_error(&path, e))?;
-    }
-    let old_manifest = previous.map(read_manifest).unwrap_or_default();
-    let files: Vec<(&String, &Vec<u8>)> = output.files.iter().collect();
-    let written: Vec<Result<(String, Fingerprint), OutputError>> = files
-        .par_iter()
-        .map(|(rel, bytes)| {
-            let path = root.join(rel.as_str());
-            let print = fingerprint(bytes);
-            let unchanged = old_manifest.get(rel.as_str()) == Some(&print);
-            // A file edited by hand after the last build would show in its length.
-            let linked = unchanged
-                && previous.is_some_and(|old| {
-                    let source = old.join(rel.as_str());
-                    source.metadata().is_ok_and(|m| m.len() == print.0)
-                        && std::fs::hard_link(&source, &path).is_ok()
-                });
-            if !linked {
-                std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
-            }
-            Ok(((*rel).clone(), print))
-        })
-        .collect();
-    let mut manifest = String::new();
-    for entry in written {
-        let (rel, (len, hash)) = entry?;
-        manifest.push_str(&format!("{len} {hash:016x} {rel}\n"));
-    }
-    std::fs::write(root.join(MANIFEST), manifest).map_err(|e| io_error(root, e))?;
-    for (rel, source) in &output.assets {
-        let path = root.join(rel);
-        if output.files.contains_key(rel) {
-            continue;
+/// The folder a new site is written into before it replaces the old one. Files that did
+/// not change since the previous build are hard-linked from it instead of written again.
+pub struct Staging {
+    root: PathBuf,
+    previous: Option<PathBuf>,
+    old_manifest: HashMap<String, Fingerprint>,
+    made_dirs: Mutex<HashSet<PathBuf>>,
+    manifest: Mutex<Vec<(String, Fingerprint)>>,
+}
+
+impl Staging {
+    fn create(root: &Path, previous: Option<&Path>) -> Result<Staging, OutputError> {
+        if root.exists() {
+            std::fs::remove_dir_all(root).map_err(|e| io_error(root, e))?;
         }
-        std::fs::copy(source, &path).map_err(|e| io_error(source, e))?;
+        std::fs::create_dir_all(root).map_err(|e| io_error(root, e))?;
+        std::fs::write(
+            root.join(MARKER),
+            "built by pathbook; `pathbook clean` deletes this folder\n",
+        )
+        .map_err(|e| io_error(root, e))?;
+        Ok(Staging {
+            root: root.to_path_buf(),
+            previous: previous.map(Path::to_path_buf),
+            old_manifest: previous.map(read_manifest).unwrap_or_default(),
+            made_dirs: Mutex::new(HashSet::new()),
+            manifest: Mutex::new(Vec::new()),
+        })
     }
-    Ok(())
+
+    /// The folder for `rel`, made once however many files it holds.
+    fn folder_for(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let path = self.root.join(rel);
+        if let Some(folder) = path.parent() {
+            let known = self
+                .made_dirs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(folder);
+            if !known {
+                std::fs::create_dir_all(folder).map_err(|e| io_error(folder, e))?;
+                self.made_dirs
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(folder.to_path_buf());
+            }
+        }
+        Ok(path)
+    }
+
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let path = self.folder_for(rel)?;
+        let print = fingerprint(bytes);
+        let unchanged = self.old_manifest.get(rel) == Some(&print);
+        // A file edited by hand after the last build would show in its length.
+        let linked = unchanged
+            && self.previous.as_ref().is_some_and(|old| {
+                let source = old.join(rel);
+                source.metadata().is_ok_and(|m| m.len() == print.0)
+                    && std::fs::hard_link(&source, &path).is_ok()
+            });
+        if !linked {
+            std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
+        }
+        self.manifest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), print));
+        Ok(())
+    }
+
+    pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
+        let path = self.folder_for(rel)?;
+        std::fs::copy(source, &path).map_err(|e| io_error(source, e))?;
+        Ok(())
+    }
+
+    fn finish(self) -> Result<(), OutputError> {
+        let mut entries = self
+            .manifest
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner());
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut manifest = String::new();
+        for (rel, (len, hash)) in entries {
+            manifest.push_str(&format!("{len} {hash:016x} {rel}\n"));
+        }
+        std::fs::write(self.root.join(MANIFEST), manifest).map_err(|e| io_error(&self.root, e))
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.write(rel, &bytes).map_err(|e| e.0)
+    }
 }
 
 /// The argument of the hidden command that deletes a retired site in the background.

@@ -2,7 +2,7 @@
 
 use crate::load::{LoadError, LoadOptions, Project};
 use crate::model::{self, Site};
-use crate::render::{self, Output, RenderError};
+use crate::render::{self, Output, Plan, RenderError, Renderer};
 use crate::templates::{TemplateError, Templates};
 use crate::validate::{self, Report, Scope};
 use std::path::Path;
@@ -26,11 +26,25 @@ impl std::fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-pub struct Built {
+/// A site loaded, modelled and validated, with everything rendering needs: `build` renders
+/// it into a staging folder, `serve` keeps it and renders pages as they are asked for.
+pub struct Prepared {
     pub site: Site,
-    pub output: Output,
+    pub templates: Templates,
+    pub plan: Plan,
     pub report: Report,
     pub timings: Timings,
+}
+
+impl Prepared {
+    pub fn renderer(&self) -> Renderer<'_> {
+        Renderer::new(&self.site, &self.templates, &self.plan)
+    }
+
+    /// The whole site in memory (tests, and `serve` after a template change).
+    pub fn render_to_memory(&self) -> Result<Output, RenderError> {
+        render::render(&self.site, &self.templates, &self.plan)
+    }
 }
 
 /// Wall time per pipeline stage, for `--verbose` and the benchmark profile.
@@ -67,29 +81,34 @@ pub fn load_site(project_dir: &Path, options: &LoadOptions) -> Result<Site, Load
     Ok(model::build(Project::load(project_dir, options)?))
 }
 
-/// load → model → validate → render. The output is returned even when the report has
-/// errors; the caller decides whether errors stop the build.
-pub fn build(project_dir: &Path, options: &LoadOptions) -> Result<Built, BuildError> {
+/// load → model → validate, and the render plan. Rendering is the caller's: the report
+/// may have errors, and the caller decides whether they stop the build.
+pub fn prepare(project_dir: &Path, options: &LoadOptions) -> Result<Prepared, BuildError> {
     let mut timings = Timings::default();
     let project = timings
         .time("load+parse", || Project::load(project_dir, options))
         .map_err(BuildError::Load)?;
+    prepare_project(project, timings)
+}
+
+/// [`prepare`] for a project already loaded (`serve` reloads only what changed).
+pub fn prepare_project(project: Project, mut timings: Timings) -> Result<Prepared, BuildError> {
+    let project_dir = project.project_dir.clone();
     let site = timings.time("model", || model::build(project));
     let templates = timings
-        .time("templates", || Templates::load(project_dir))
+        .time("templates", || Templates::load(&project_dir))
         .map_err(BuildError::Template)?;
     let (pages, assets) = timings.time("reach", || render::reachable(&site));
     let report = timings.time("validate", || {
         validate::validate(&site, Scope::Files(&pages))
     });
-    let output = timings
-        .time("render", || {
-            render::render(&site, &templates, &pages, &assets)
-        })
+    let plan = timings
+        .time("plan", || Plan::new(&site, &project_dir, pages, &assets))
         .map_err(BuildError::Render)?;
-    Ok(Built {
+    Ok(Prepared {
         site,
-        output,
+        templates,
+        plan,
         report,
         timings,
     })

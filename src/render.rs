@@ -10,7 +10,7 @@ use crate::model::{Group, LearningPath, Phase, Section, Site};
 use crate::templates::Templates;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// Everything a build writes: generated files as bytes, copied assets by source path.
@@ -162,6 +162,9 @@ pub fn reachable(site: &Site) -> (BTreeSet<String>, BTreeSet<String>) {
     (pages, assets)
 }
 
+/// The format of the `search/` files that pages expect.
+const SEARCH_FORMAT: &str = "1";
+
 // ----- template contexts -----
 
 #[derive(Serialize, Clone)]
@@ -173,7 +176,7 @@ pub struct SiteInfo {
     pub repository_url: Option<String>,
     /// Names this site in the browser's storage (progress is kept per site and path).
     pub key: String,
-    /// Changes with the search index, so a rebuilt index is never mixed with a cached one.
+    /// The search index format, when search is on.
     pub search_version: Option<String>,
 }
 
@@ -323,19 +326,53 @@ struct UsageCtx {
     topics: Vec<String>,
 }
 
-struct Renderer<'a> {
-    site: &'a Site,
+/// What a site publishes and the parts every page shares, computed once per build (and
+/// kept by `serve`, which renders pages from it on demand).
+pub struct Plan {
     urls: Urls,
     info: SiteInfo,
-    templates: &'a Templates,
     navs: Vec<PathNavs>,
     /// Per path: its structure as JSON for the progress script (phases, tracks, modules).
     progress: Vec<String>,
-    /// Each module's Markdown as HTML for its own page, rendered once: the print pages reuse
-    /// it with their links rewritten, rather than highlighting every code block again.
-    module_html: BTreeMap<String, String>,
     sanitize: bool,
     site_url: Option<String>,
+    /// Reachable Markdown files that are neither paths nor modules, by content path.
+    plain_pages: Vec<String>,
+    /// Every Markdown page search covers (the reachable set).
+    pages: BTreeSet<String>,
+    /// Copied files: output path → source file.
+    pub assets: BTreeMap<String, PathBuf>,
+    /// Every generated file whose name is known before rendering, with the job that
+    /// writes it; where two jobs would write one name, the later job owns it.
+    owners: HashMap<String, Job>,
+    static_names: Vec<String>,
+}
+
+/// One unit of rendering work; each writes one or more files.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Job {
+    Search,
+    Home,
+    ModulesIndex,
+    NotFound,
+    Path(usize),
+    Print(usize),
+    Phases(usize),
+    Module(String),
+    Plain(String),
+    Static,
+    Sitemap,
+}
+
+/// Where rendered files go: a staging folder for `build`, memory for `serve` and tests.
+pub trait Sink: Sync {
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String>;
+}
+
+pub struct Renderer<'a> {
+    site: &'a Site,
+    templates: &'a Templates,
+    plan: &'a Plan,
 }
 
 /// The id GitHub gives the document's `#` title, so `#title` links work on the page too.
@@ -395,80 +432,85 @@ impl<'a> Renderer<'a> {
                 .collect(),
         }
     }
+}
 
+impl PathNavs {
     /// The sidebars of one path: an outline for the path page and one per phase. A long
     /// path lists modules only under the phase being read, so a page's size does not grow
     /// with the whole path; a short one lists everything everywhere.
-    fn navs(&self, path: &LearningPath) -> PathNavs {
+    fn new(site: &Site, path: &LearningPath) -> PathNavs {
         let small = path
             .phases
             .iter()
             .map(|p| p.all_modules().count())
             .sum::<usize>()
             <= FULL_NAV_LIMIT;
-        let variant = |open: Option<usize>| self.nav(path, |index| small || open == Some(index));
+        let variant = |open: Option<usize>| nav(site, path, |index| small || open == Some(index));
         PathNavs {
             outline: variant(None),
             by_phase: (0..path.phases.len()).map(|i| variant(Some(i))).collect(),
         }
     }
+}
 
-    fn nav(&self, path: &LearningPath, expanded: impl Fn(usize) -> bool) -> NavPath {
-        let nav_module = |m: &crate::model::ModuleRef| NavModule {
-            title: self.site.module_title(&m.slug),
-            url: module_url(&m.slug),
-            slug: m.slug.clone(),
-        };
-        NavPath {
-            title: path.title.clone(),
-            slug: path.slug.clone(),
-            url: path_url(path),
-            total: path.total.map(|d| d.to_string()),
-            phases: path
-                .phases
-                .iter()
-                .enumerate()
-                .map(|(index, phase)| {
-                    let open = expanded(index);
-                    NavPhase {
-                        title: phase.title.clone(),
-                        url: phase_url(path, phase),
-                        duration: phase.duration.map(|d| d.to_string()),
-                        choose: phase.choose.map(|c| c.to_string()),
-                        modules: if open {
-                            phase.modules.iter().map(nav_module).collect()
-                        } else {
-                            Vec::new()
-                        },
-                        groups: phase
-                            .groups
-                            .iter()
-                            // A closed phase still offers its tracks, which have pages.
-                            .filter(|g| open || g.is_track)
-                            .map(|g| NavGroup {
-                                title: g.title.clone(),
-                                url: group_url(path, phase, g),
-                                is_track: g.is_track,
-                                modules: if open {
-                                    g.modules.iter().map(nav_module).collect()
-                                } else {
-                                    Vec::new()
-                                },
-                            })
-                            .collect(),
-                    }
-                })
-                .collect(),
-        }
+fn nav(site: &Site, path: &LearningPath, expanded: impl Fn(usize) -> bool) -> NavPath {
+    let nav_module = |m: &crate::model::ModuleRef| NavModule {
+        title: site.module_title(&m.slug),
+        url: module_url(&m.slug),
+        slug: m.slug.clone(),
+    };
+    NavPath {
+        title: path.title.clone(),
+        slug: path.slug.clone(),
+        url: path_url(path),
+        total: path.total.map(|d| d.to_string()),
+        phases: path
+            .phases
+            .iter()
+            .enumerate()
+            .map(|(index, phase)| {
+                let open = expanded(index);
+                NavPhase {
+                    title: phase.title.clone(),
+                    url: phase_url(path, phase),
+                    duration: phase.duration.map(|d| d.to_string()),
+                    choose: phase.choose.map(|c| c.to_string()),
+                    modules: if open {
+                        phase.modules.iter().map(nav_module).collect()
+                    } else {
+                        Vec::new()
+                    },
+                    groups: phase
+                        .groups
+                        .iter()
+                        // A closed phase still offers its tracks, which have pages.
+                        .filter(|g| open || g.is_track)
+                        .map(|g| NavGroup {
+                            title: g.title.clone(),
+                            url: group_url(path, phase, g),
+                            is_track: g.is_track,
+                            modules: if open {
+                                g.modules.iter().map(nav_module).collect()
+                            } else {
+                                Vec::new()
+                            },
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
     }
+}
 
+impl<'a> Renderer<'a> {
     fn base(&self, kind: &'static str, page_url: &str, title: String) -> Base<'_> {
         let canonical = self
+            .plan
             .site_url
             .as_ref()
             .map(|base| format!("{base}{}", pretty(page_url)));
         Base {
-            site: &self.info,
+            site: &self.plan.info,
             kind,
             root: root_prefix(page_url),
             page_url: page_url.to_string(),
@@ -498,7 +540,7 @@ impl<'a> Renderer<'a> {
     fn markdown(&self, rel: &str, page_url: &str, split: Option<u8>) -> Vec<HtmlSection> {
         let doc = &self.site.project.docs[rel];
         let index = &self.site.project.index;
-        let urls = &self.urls;
+        let urls = &self.plan.urls;
         let rewrite = |dest: &str, _kind: LinkKind| -> Option<String> {
             match resolve(rel, dest, index) {
                 Resolved::Local { rel: target, .. } => {
@@ -521,13 +563,23 @@ impl<'a> Renderer<'a> {
                 rewrite: &rewrite,
                 skip_title: true,
                 split_level: split,
-                sanitize: self.sanitize,
+                sanitize: self.plan.sanitize,
             },
         );
         for section in &mut sections {
             section.html = focusable_code(&section.html);
         }
         sections
+    }
+
+    /// A module's Markdown as HTML, for its own page (and, with links rewritten, for the
+    /// print pages). Highlighted code comes from the cache, so rendering twice is cheap.
+    fn module_html(&self, slug: &str) -> String {
+        let module = &self.site.modules[slug];
+        self.markdown(&module.rel, &module_url(slug), None)
+            .into_iter()
+            .map(|s| s.html)
+            .collect()
     }
 
     fn toc(doc: &Doc) -> Vec<TocEntry> {
@@ -579,8 +631,8 @@ impl<'a> Renderer<'a> {
             paths: Vec<PathSummary>,
             module_count: usize,
         }
-        let mut base = self.base("home", "index.html", self.info.title.clone());
-        base.description = self.info.description.clone();
+        let mut base = self.base("home", "index.html", self.plan.info.title.clone());
+        base.description = self.plan.info.description.clone();
         let ctx = Ctx {
             base,
             paths: self
@@ -645,7 +697,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut base = self.base("path", &url, path.title.clone());
         base.description = path.description.clone();
-        base.nav = Some(&self.navs[path_index].outline);
+        base.nav = Some(&self.plan.navs[path_index].outline);
         base.breadcrumbs = self.crumbs_for_path(path);
         base.edit_url = self.edit_url(&path.rel);
         base.next = path.phases.first().map(|p| Link {
@@ -659,7 +711,7 @@ impl<'a> Renderer<'a> {
             sections,
             map_svg: crate::pathmap::svg(self.site, path, &url),
             print_url: print_url(path),
-            progress_json: &self.progress[path_index],
+            progress_json: &self.plan.progress[path_index],
         };
         Ok((url.clone(), self.render("path.html", &ctx, &url)?))
     }
@@ -696,7 +748,7 @@ impl<'a> Renderer<'a> {
                 if ctx_phase.module_count == 1 { "" } else { "s" },
                 phase.duration.map(|d| format!(", {d}")).unwrap_or_default()
             ));
-            base.nav = Some(&self.navs[path_index].by_phase[index]);
+            base.nav = Some(&self.plan.navs[path_index].by_phase[index]);
             base.breadcrumbs = self.crumbs_for_path(path);
             base.breadcrumbs.push(Link {
                 title: phase.title.clone(),
@@ -730,7 +782,7 @@ impl<'a> Renderer<'a> {
                     "{} track in {} ({})",
                     group.title, phase.title, path.title
                 ));
-                track_base.nav = Some(&self.navs[path_index].by_phase[index]);
+                track_base.nav = Some(&self.plan.navs[path_index].by_phase[index]);
                 track_base.breadcrumbs = base.breadcrumbs.clone();
                 track_base.breadcrumbs.push(Link {
                     title: group.title.clone(),
@@ -745,7 +797,7 @@ impl<'a> Renderer<'a> {
                     path: self.path_summary(path),
                     phase: ctx_phase.clone(),
                     track: track.clone(),
-                    progress_json: &self.progress[path_index],
+                    progress_json: &self.plan.progress[path_index],
                 };
                 pages.push((
                     track_url.clone(),
@@ -756,7 +808,7 @@ impl<'a> Renderer<'a> {
                 base,
                 path: self.path_summary(path),
                 phase: ctx_phase,
-                progress_json: &self.progress[path_index],
+                progress_json: &self.plan.progress[path_index],
             };
             pages.push((url.clone(), self.render("phase.html", &ctx, &url)?));
         }
@@ -786,7 +838,7 @@ impl<'a> Renderer<'a> {
         let doc = &self.site.project.docs[&module.rel];
         let url = module_url(slug);
         let title = self.site.module_title(slug);
-        let html = self.module_html.get(slug).cloned().unwrap_or_default();
+        let html = self.module_html(slug);
         let usages: Vec<UsageCtx> = module
             .used_by
             .iter()
@@ -819,7 +871,7 @@ impl<'a> Renderer<'a> {
         if let Some(first) = module.used_by.first() {
             let path = &self.site.paths[first.path];
             let phase = &path.phases[first.phase];
-            base.nav = Some(&self.navs[first.path].by_phase[first.phase]);
+            base.nav = Some(&self.plan.navs[first.path].by_phase[first.phase]);
             base.breadcrumbs = self.crumbs_for_path(path);
             base.breadcrumbs.push(Link {
                 title: phase.title.clone(),
@@ -924,12 +976,12 @@ impl<'a> Renderer<'a> {
         let mut base = self.base(
             "modules",
             "modules/index.html",
-            format!("All modules · {}", self.info.title),
+            format!("All modules · {}", self.plan.info.title),
         );
         base.description = Some(format!(
             "All {} modules of {}, A to Z.",
             modules.len(),
-            self.info.title
+            self.plan.info.title
         ));
         base.breadcrumbs = modules_crumbs();
         self.render(
@@ -958,7 +1010,7 @@ impl<'a> Renderer<'a> {
             page: PageCtx,
         }
         let doc = &self.site.project.docs[rel];
-        let url = self.urls.output_of(rel);
+        let url = self.plan.urls.output_of(rel);
         let title = doc.parsed.title.clone().unwrap_or_else(|| {
             rel.rsplit('/')
                 .next()
@@ -1094,7 +1146,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let in_print_slugs: BTreeSet<&str> = slugs.iter().copied().collect();
         let index = &self.site.project.index;
-        let urls = &self.urls;
+        let urls = &self.plan.urls;
         // Links to the path or a module on this page become `print.html#...` here; the
         // clean-up below turns them into bare `#...` once the module's own fragment links
         // (and the footnote links Markdown generates) have been prefixed.
@@ -1139,7 +1191,7 @@ impl<'a> Renderer<'a> {
                     rewrite: &rewrite,
                     skip_title: true,
                     split_level: None,
-                    sanitize: self.sanitize,
+                    sanitize: self.plan.sanitize,
                 },
             )
             .into_iter()
@@ -1178,7 +1230,7 @@ impl<'a> Renderer<'a> {
                     reading_minutes: reading_minutes(Some(doc)),
                     html: prefix_ids(
                         &demote_headings(&self.print_links(
-                            self.module_html.get(*slug).map_or("", String::as_str),
+                            &self.module_html(slug),
                             &module_url(slug),
                             path,
                             &in_print_slugs,
@@ -1213,10 +1265,10 @@ impl<'a> Renderer<'a> {
         let mut base = self.base(
             "404",
             "404.html",
-            format!("Page not found · {}", self.info.title),
+            format!("Page not found · {}", self.plan.info.title),
         );
         // A 404 page is served at any depth, so its links must not be relative.
-        base.root = self.site_url.clone().unwrap_or_else(|| "/".into());
+        base.root = self.plan.site_url.clone().unwrap_or_else(|| "/".into());
         self.render("404.html", &base, "404.html")
     }
 }
@@ -1257,142 +1309,264 @@ pub fn site_info(site: &Site) -> SiteInfo {
         search: site.project.config.output.html.search.enable,
         repository_url: site.project.config.output.html.git_repository_url.clone(),
         key: site_key(site),
-        search_version: None,
+        // The index's own version is inside `search/index.js`, so pages do not change
+        // when only the index does.
+        search_version: site
+            .project
+            .config
+            .output
+            .html
+            .search
+            .enable
+            .then(|| SEARCH_FORMAT.to_string()),
     }
 }
 
-pub fn render(
-    site: &Site,
-    templates: &Templates,
-    pages: &BTreeSet<String>,
-    assets: &BTreeSet<String>,
-) -> Result<Output, RenderError> {
-    let html_config = &site.project.config.output.html;
-    let site_url = html_config.site_url.as_ref().map(|u| {
-        if u.ends_with('/') {
-            u.clone()
-        } else {
-            format!("{u}/")
-        }
-    });
-    let mut renderer = Renderer {
-        site,
-        urls: Urls::new(site),
-        info: site_info(site),
-        templates,
-        navs: Vec::new(),
-        progress: Vec::new(),
-        module_html: BTreeMap::new(),
-        sanitize: html_config.sanitize,
-        site_url,
-    };
-    renderer.navs = site.paths.iter().map(|p| renderer.navs(p)).collect();
-    renderer.progress = site.paths.iter().map(progress_json).collect();
-    renderer.module_html = site
-        .modules
-        .values()
-        .filter(|m| m.exists)
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|m| {
-            let html: String = renderer
-                .markdown(&m.rel, &module_url(&m.slug), None)
-                .into_iter()
-                .map(|s| s.html)
-                .collect();
-            (m.slug.clone(), html)
-        })
-        .collect();
-    let search_index = renderer
-        .info
-        .search
-        .then(|| crate::search::build(&search_pages(site, &renderer.urls, pages)));
-    renderer.info.search_version = search_index.as_ref().map(|i| i.version.clone());
-    let renderer = renderer;
-    let mut output = Output::default();
-    output.files.insert("index.html".into(), renderer.home()?);
-    output
-        .files
-        .insert("modules/index.html".into(), renderer.modules_index()?);
-    output
-        .files
-        .insert("404.html".into(), renderer.not_found()?);
-
-    type Pages = Vec<(String, Vec<u8>)>;
-    let path_pages: Vec<Result<Pages, RenderError>> = (0..site.paths.len())
-        .into_par_iter()
-        .map(|i| {
-            let mut pages = vec![renderer.path_page(i)?, renderer.print_page(i)?];
-            pages.extend(renderer.phase_pages(i)?);
-            Ok(pages)
-        })
-        .collect();
-    for result in path_pages {
-        output.files.extend(result?);
-    }
-    let module_rels: BTreeSet<&str> = site
-        .modules
-        .values()
-        .filter(|m| m.exists)
-        .map(|m| m.rel.as_str())
-        .collect();
-    let path_rels: BTreeSet<&str> = site.paths.iter().map(|p| p.rel.as_str()).collect();
-    let others: Vec<&String> = pages
-        .iter()
-        .filter(|rel| !module_rels.contains(rel.as_str()) && !path_rels.contains(rel.as_str()))
-        .collect();
-    let modules: Vec<&String> = site
-        .modules
-        .values()
-        .filter(|m| m.exists)
-        .map(|m| &m.slug)
-        .collect();
-    let rendered: Vec<Result<(String, Vec<u8>), RenderError>> = modules
-        .par_iter()
-        .map(|slug| renderer.module_page(slug))
-        .chain(others.par_iter().map(|rel| renderer.plain_page(rel)))
-        .collect();
-    for result in rendered {
-        let (url, bytes) = result?;
-        output.files.insert(url, bytes);
-    }
-
-    for rel in assets {
-        output.assets.insert(
-            renderer.urls.output_of(rel),
-            site.project.content_dir.join(rel),
-        );
-    }
-    if let Some(index) = search_index {
-        output.files.extend(index.files);
-    }
-    let static_files =
-        crate::templates::static_files(&site.project.project_dir).map_err(|message| {
-            RenderError {
+impl Plan {
+    pub fn new(
+        site: &Site,
+        project_dir: &std::path::Path,
+        pages: BTreeSet<String>,
+        asset_rels: &BTreeSet<String>,
+    ) -> Result<Plan, RenderError> {
+        let html_config = &site.project.config.output.html;
+        let site_url = html_config.site_url.as_ref().map(|u| {
+            if u.ends_with('/') {
+                u.clone()
+            } else {
+                format!("{u}/")
+            }
+        });
+        let urls = Urls::new(site);
+        let module_rels: BTreeSet<&str> = site
+            .modules
+            .values()
+            .filter(|m| m.exists)
+            .map(|m| m.rel.as_str())
+            .collect();
+        let path_rels: BTreeSet<&str> = site.paths.iter().map(|p| p.rel.as_str()).collect();
+        let plain_pages: Vec<String> = pages
+            .iter()
+            .filter(|rel| !module_rels.contains(rel.as_str()) && !path_rels.contains(rel.as_str()))
+            .cloned()
+            .collect();
+        let assets = asset_rels
+            .iter()
+            .map(|rel| (urls.output_of(rel), site.project.content_dir.join(rel)))
+            .collect();
+        let static_names: Vec<String> = crate::templates::static_files(project_dir)
+            .map_err(|message| RenderError {
                 page: "static/".into(),
                 message,
+            })?
+            .into_iter()
+            .map(|(name, _)| format!("static/{name}"))
+            .collect();
+        let mut plan = Plan {
+            info: site_info(site),
+            navs: site.paths.iter().map(|p| PathNavs::new(site, p)).collect(),
+            progress: site.paths.iter().map(progress_json).collect(),
+            sanitize: html_config.sanitize,
+            site_url,
+            plain_pages,
+            pages,
+            assets,
+            owners: HashMap::new(),
+            static_names,
+            urls,
+        };
+        plan.owners = plan.known_files(site);
+        Ok(plan)
+    }
+
+    /// Every job of a full build. The search index comes first: it is the longest single
+    /// job, so starting it first keeps both cores busy to the end.
+    pub fn jobs(&self, site: &Site) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        if self.info.search {
+            jobs.push(Job::Search);
+        }
+        jobs.extend([Job::Home, Job::ModulesIndex, Job::NotFound]);
+        for i in 0..site.paths.len() {
+            jobs.extend([Job::Print(i), Job::Path(i), Job::Phases(i)]);
+        }
+        jobs.extend(
+            site.modules
+                .values()
+                .filter(|m| m.exists)
+                .map(|m| Job::Module(m.slug.clone())),
+        );
+        jobs.extend(self.plain_pages.iter().cloned().map(Job::Plain));
+        jobs.push(Job::Static);
+        if self.site_url.is_some() {
+            jobs.push(Job::Sitemap);
+        }
+        jobs
+    }
+
+    fn known_files(&self, site: &Site) -> HashMap<String, Job> {
+        let mut owners = HashMap::new();
+        owners.insert("index.html".to_string(), Job::Home);
+        owners.insert("modules/index.html".to_string(), Job::ModulesIndex);
+        owners.insert("404.html".to_string(), Job::NotFound);
+        for (i, path) in site.paths.iter().enumerate() {
+            owners.insert(path_url(path), Job::Path(i));
+            owners.insert(print_url(path), Job::Print(i));
+            for phase in &path.phases {
+                for group in phase.tracks() {
+                    owners.insert(group_url(path, phase, group), Job::Phases(i));
+                }
+                owners.insert(phase_url(path, phase), Job::Phases(i));
             }
-        })?;
-    for (name, bytes) in static_files {
-        output.files.insert(format!("static/{name}"), bytes);
+        }
+        for module in site.modules.values().filter(|m| m.exists) {
+            owners.insert(module_url(&module.slug), Job::Module(module.slug.clone()));
+        }
+        for rel in &self.plain_pages {
+            owners.insert(self.urls.output_of(rel), Job::Plain(rel.clone()));
+        }
+        for name in &self.static_names {
+            owners.insert(name.clone(), Job::Static);
+        }
+        if self.site_url.is_some() {
+            owners.insert("sitemap.xml".to_string(), Job::Sitemap);
+        }
+        owners
     }
-    if let Some(base) = &renderer.site_url {
-        output
-            .files
-            .insert("sitemap.xml".into(), sitemap(base, &output).into_bytes());
+
+    /// Where the content file `rel` is published.
+    pub fn output_of(&self, rel: &str) -> String {
+        self.urls.output_of(rel)
     }
-    Ok(output)
+
+    /// The job that writes `rel`, if the site has such a file.
+    pub fn job_for(&self, rel: &str) -> Option<Job> {
+        if let Some(job) = self.owners.get(rel) {
+            return Some(job.clone());
+        }
+        (self.info.search && rel.starts_with("search/") && rel.ends_with(".js"))
+            .then_some(Job::Search)
+    }
+
+    /// Whether `rel`, made by `job`, is part of the site (another job may own its name).
+    fn owns(&self, job: &Job, rel: &str) -> bool {
+        match self.owners.get(rel) {
+            Some(owner) => owner == job,
+            None => *job == Job::Search,
+        }
+    }
+
+    /// The pages a sitemap lists: every generated HTML page but the 404 page.
+    fn sitemap_urls(&self) -> Vec<&str> {
+        let mut urls: Vec<&str> = self
+            .owners
+            .keys()
+            .map(String::as_str)
+            .filter(|u| u.ends_with(".html") && *u != "404.html")
+            .collect();
+        urls.sort_unstable();
+        urls
+    }
 }
 
-fn sitemap(base: &str, output: &Output) -> String {
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, templates: &'a Templates, plan: &'a Plan) -> Renderer<'a> {
+        Renderer {
+            site,
+            templates,
+            plan,
+        }
+    }
+
+    /// Renders one job: the files it writes that belong to the site.
+    pub fn run(&self, job: &Job) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+        let files = match job {
+            Job::Search => {
+                let pages = search_pages(self.site, &self.plan.urls, &self.plan.pages);
+                crate::search::build(&pages).files.into_iter().collect()
+            }
+            Job::Home => vec![("index.html".to_string(), self.home()?)],
+            Job::ModulesIndex => vec![("modules/index.html".to_string(), self.modules_index()?)],
+            Job::NotFound => vec![("404.html".to_string(), self.not_found()?)],
+            Job::Path(i) => vec![self.path_page(*i)?],
+            Job::Print(i) => vec![self.print_page(*i)?],
+            Job::Phases(i) => self.phase_pages(*i)?,
+            Job::Module(slug) => vec![self.module_page(slug)?],
+            Job::Plain(rel) => vec![self.plain_page(rel)?],
+            Job::Static => crate::templates::static_files(&self.site.project.project_dir)
+                .map_err(|message| RenderError {
+                    page: "static/".into(),
+                    message,
+                })?
+                .into_iter()
+                .map(|(name, bytes)| (format!("static/{name}"), bytes))
+                .collect(),
+            Job::Sitemap => {
+                let base = self.plan.site_url.as_deref().unwrap_or("/");
+                vec![(
+                    "sitemap.xml".to_string(),
+                    sitemap(base, &self.plan.sitemap_urls()).into_bytes(),
+                )]
+            }
+        };
+        Ok(files
+            .into_iter()
+            .filter(|(rel, _)| self.plan.owns(job, rel))
+            .collect())
+    }
+
+    /// Renders every job on every core, handing each file to `sink` as soon as it is made,
+    /// so the site is never held in memory whole. Returns how many HTML pages were made.
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<usize, RenderError> {
+        let jobs = self.plan.jobs(self.site);
+        let pages = std::sync::atomic::AtomicUsize::new(0);
+        jobs.par_iter().with_max_len(1).try_for_each(|job| {
+            for (rel, bytes) in self.run(job)? {
+                if rel.ends_with(".html") {
+                    pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                sink.put(&rel, bytes).map_err(|message| RenderError {
+                    page: rel.clone(),
+                    message,
+                })?;
+            }
+            Ok(())
+        })?;
+        Ok(pages.into_inner())
+    }
+}
+
+/// A sink that keeps every file in memory: what `serve` and tests use.
+#[derive(Default)]
+pub struct MemorySink {
+    pub files: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
+        self.files
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string(), bytes);
+        Ok(())
+    }
+}
+
+/// The whole site in memory.
+pub fn render(site: &Site, templates: &Templates, plan: &Plan) -> Result<Output, RenderError> {
+    let sink = MemorySink::default();
+    Renderer::new(site, templates, plan).render_all(&sink)?;
+    Ok(Output {
+        files: sink.files.into_inner().unwrap_or_else(|e| e.into_inner()),
+        assets: plan.assets.clone(),
+    })
+}
+
+fn sitemap(base: &str, urls: &[&str]) -> String {
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for url in output
-        .files
-        .keys()
-        .filter(|u| u.ends_with(".html") && *u != "404.html")
-    {
+    for url in urls {
         xml.push_str(&format!(
             "  <url><loc>{}{}</loc></url>\n",
             crate::markdown::html::escape_attr(base),

@@ -324,6 +324,7 @@ pub fn build(pages: &[Page]) -> Index {
             "index",
             &serde_json::json!({
                 "v": 1,
+                "h": version,
                 "pages": pages.len(),
                 "sections": sections_total,
                 "postings": postings_total,

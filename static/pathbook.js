@@ -577,6 +577,7 @@
     var base = (body.getAttribute("data-root") || "") + "search/";
     var loaded = {};
     var waiting = {};
+    var pageLoad = Date.now().toString(36);
     window.pathbookSearchLoaded = function (name, data) {
       loaded[name] = data;
       var callbacks = waiting[name] || [];
@@ -588,7 +589,10 @@
       if (waiting[name]) { waiting[name].push(cb); return; }
       waiting[name] = [cb];
       var script = doc.createElement("script");
-      script.src = base + name + ".js?v=" + encodeURIComponent(version);
+      // index.js is tiny and names the version of everything else, so it is fetched
+      // fresh on each page; the other files are cached under that version.
+      var v = name === "index" ? version + "." + pageLoad : (loaded.index && loaded.index.h) || version;
+      script.src = base + name + ".js?v=" + encodeURIComponent(v);
       script.async = true;
       script.onerror = function () {
         var callbacks = waiting[name] || [];

@@ -242,31 +242,15 @@ fn errors_show_in_the_page_and_the_last_good_site_stays() {
     assert!(server.child.try_wait().unwrap().is_none(), "server exited");
 }
 
-#[test]
-fn served_site_is_byte_for_byte_what_build_writes() {
-    let temp = copy_fixture("variants");
-    let server = Server::start(temp.path(), &[]);
-    let readme = temp.path().join("content/modules/models/README.md");
-    let text = std::fs::read_to_string(&readme).unwrap();
-    let version = server.status()["version"].as_str().unwrap().to_string();
-    std::fs::write(
-        &readme,
-        text.replace("Fitting functions to data.", "Edited while serving."),
-    )
-    .unwrap();
-    server.wait_for_new_version(&version);
-    server.wait_for_text("/modules/models/", "Edited while serving.");
-
+/// Every file `build` writes for the project as it is now, served byte for byte.
+fn assert_served_equals_build(server: &Server, project: &std::path::Path, step: &str) {
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
-    assert!(
-        run(
-            &["build", ".", "--dest-dir", dest.to_str().unwrap()],
-            temp.path()
-        )
-        .status
-        .success()
+    let built = run(
+        &["build", ".", "--dest-dir", dest.to_str().unwrap()],
+        project,
     );
+    assert!(built.status.success(), "{step}: build failed: {built:?}");
     let mut compared = 0;
     for entry in walkdir::WalkDir::new(&dest) {
         let entry = entry.unwrap();
@@ -286,19 +270,111 @@ fn served_site_is_byte_for_byte_what_build_writes() {
             .replace('\\', "/");
         let built = std::fs::read(entry.path()).unwrap();
         let served = server.get(&format!("/{rel}"));
-        assert_eq!(served.status, 200, "{rel}");
+        assert_eq!(served.status, 200, "{step}: {rel}");
         if rel.ends_with(".html") {
             assert_eq!(
                 strip_live_reload(&served.text()),
                 String::from_utf8(built).unwrap(),
-                "{rel} differs"
+                "{step}: {rel} differs"
             );
         } else {
-            assert_eq!(served.body, built, "{rel} differs");
+            assert_eq!(served.body, built, "{step}: {rel} differs");
         }
         compared += 1;
     }
-    assert!(compared > 15, "compared only {compared} files");
+    assert!(compared > 15, "{step}: compared only {compared} files");
+}
+
+/// serve reloads only the files that changed and renders pages when asked: after every
+/// kind of edit, what it serves must still be exactly what a fresh `build` writes.
+#[test]
+fn served_site_is_byte_for_byte_what_build_writes() {
+    let temp = copy_fixture("variants");
+    let root = temp.path().to_path_buf();
+    let server = Server::start(&root, &[]);
+    // Pages rendered before a change must not be served after it.
+    assert_served_equals_build(&server, &root, "at start");
+    let edit = |rel: &str, from: &str, to: &str| {
+        let file = root.join(rel);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    };
+    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let steps: Vec<Step> = vec![
+        (
+            "module body",
+            Box::new(|| {
+                edit(
+                    "content/modules/models/README.md",
+                    "Fitting functions to data.",
+                    "Edited while serving.",
+                )
+            }),
+        ),
+        (
+            "module title, shown in other pages' sidebars",
+            Box::new(|| {
+                edit(
+                    "content/modules/models/README.md",
+                    "# Models",
+                    "# Statistical Models",
+                )
+            }),
+        ),
+        (
+            "a new heading, which other pages may link to",
+            Box::new(|| {
+                edit(
+                    "content/modules/probability/README.md",
+                    "\n",
+                    "\n\n## Added While Serving\n\nText.\n\n",
+                )
+            }),
+        ),
+        (
+            "a path's topics",
+            Box::new(|| {
+                edit(
+                    "content/paths/core-modules.md",
+                    "    - Regression",
+                    "    - Ridge regression",
+                )
+            }),
+        ),
+        (
+            "a new module folder, linked from a path",
+            Box::new(|| {
+                let dir = root.join("content/modules/fresh");
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(dir.join("README.md"), "# Fresh\n\nNew while serving.\n").unwrap();
+                edit(
+                    "content/paths/no-durations.md",
+                    "2. [Models](../modules/models/README.md)",
+                    "2. [Models](../modules/models/README.md)\n3. [Fresh](../modules/fresh/README.md)",
+                );
+            }),
+        ),
+        (
+            "a static file of the theme",
+            Box::new(|| {
+                std::fs::create_dir_all(root.join("static")).unwrap();
+                std::fs::write(root.join("static/extra.css"), "body { margin: 0 }\n").unwrap();
+            }),
+        ),
+    ];
+    for (step, change) in steps {
+        let version = server.status()["version"].as_str().unwrap().to_string();
+        change();
+        let status = server.wait_for_new_version(&version);
+        // A change in two files may arrive as two rebuilds: wait for the quiet.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert!(
+            server.status()["problems"].as_array().unwrap().is_empty(),
+            "{step}: {status}"
+        );
+        assert_served_equals_build(&server, &root, step);
+    }
 }
 
 #[test]

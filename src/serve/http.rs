@@ -1,7 +1,7 @@
 //! HTTP for the preview: files from memory, `index.html` for folders, `404.html` for the
 //! rest, `Cache-Control: no-store`, and no request path that can reach outside the site.
 
-use super::Shared;
+use super::{Shared, Snapshot};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -11,6 +11,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use futures_util::stream::Stream;
 use std::convert::Infallible;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 const LIVE_JS: &str = include_str!("../../static/live.js");
@@ -100,6 +101,33 @@ fn inject(html: &[u8], version: &str) -> Vec<u8> {
     }
 }
 
+/// What a request finds in the site.
+enum Found {
+    File(String, Arc<Vec<u8>>),
+    Asset(PathBuf),
+    Missing(Option<Arc<Vec<u8>>>),
+    Failed(String),
+}
+
+fn look_up(site: &Snapshot, rel: &str) -> Found {
+    // `/modules/x` without the slash: the folder's index, as static hosts do.
+    for name in [rel.to_string(), format!("{rel}/index.html")] {
+        match site.file(&name) {
+            Some(Ok(bytes)) => return Found::File(name, bytes),
+            Some(Err(message)) => return Found::Failed(message),
+            None => {}
+        }
+    }
+    if let Some(path) = site.asset(rel) {
+        return Found::Asset(path);
+    }
+    Found::Missing(site.file("404.html").and_then(Result::ok))
+}
+
+/// Served before any build has succeeded: the overlay shows why, and the page reloads
+/// when a build does.
+const NO_SITE_YET: &str = "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>pathbook: no site yet</title><body><p>There is no site to show yet: the build failed. Fix the error and this page reloads.</p></body></html>";
+
 async fn file(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Response<Body> {
     let Some(rel) = resolve_request_path(request.uri().path()) else {
         return respond(
@@ -108,43 +136,58 @@ async fn file(State(shared): State<Arc<Shared>>, request: Request<Body>) -> Resp
             b"bad request path\n".to_vec(),
         );
     };
-    let (found, asset, not_found, version) = {
+    let (site, version) = {
         let state = shared.state.read().unwrap_or_else(|e| e.into_inner());
-        let found = state
-            .files
-            .get(&rel)
-            .cloned()
-            .map(|bytes| (rel.clone(), bytes))
-            .or_else(|| {
-                // `/modules/x` without the slash: the folder's index, as static hosts do.
-                let index = format!("{rel}/index.html");
-                state.files.get(&index).cloned().map(|bytes| (index, bytes))
-            });
-        (
-            found,
-            state.assets.get(&rel).cloned(),
-            state.files.get("404.html").cloned(),
-            state.version.clone(),
-        )
+        (state.site.clone(), state.version.clone())
     };
-    if let Some((name, bytes)) = found {
-        let kind = content_type(&name);
-        let body = if kind.starts_with("text/html") {
-            inject(&bytes, &version)
-        } else {
-            bytes.to_vec()
-        };
-        return respond(StatusCode::OK, kind, body);
+    let Some(site) = site else {
+        return respond(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "text/html; charset=utf-8",
+            inject(NO_SITE_YET.as_bytes(), &version),
+        );
+    };
+    // Rendering a page on first request is CPU work: keep it off the async workers.
+    let lookup_rel = rel.clone();
+    let found = tokio::task::spawn_blocking(move || look_up(&site, &lookup_rel))
+        .await
+        .unwrap_or_else(|err| Found::Failed(format!("rendering failed: {err}")));
+    match found {
+        Found::File(name, bytes) => {
+            let kind = content_type(&name);
+            let body = if kind.starts_with("text/html") {
+                inject(&bytes, &version)
+            } else {
+                bytes.to_vec()
+            };
+            respond(StatusCode::OK, kind, body)
+        }
+        Found::Asset(path) => match tokio::fs::read(&path).await {
+            Ok(bytes) => respond(StatusCode::OK, content_type(&rel), bytes),
+            Err(_) => respond(
+                StatusCode::NOT_FOUND,
+                "text/plain; charset=utf-8",
+                b"404 not found\n".to_vec(),
+            ),
+        },
+        Found::Missing(page) => {
+            let body = page
+                .map(|b| inject(&b, &version))
+                .unwrap_or_else(|| b"404 not found\n".to_vec());
+            respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body)
+        }
+        Found::Failed(message) => {
+            let page = format!(
+                "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>pathbook: error</title><body><pre>{}</pre></body></html>",
+                crate::markdown::html::escape_attr(&message)
+            );
+            respond(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "text/html; charset=utf-8",
+                inject(page.as_bytes(), &version),
+            )
+        }
     }
-    if let Some(path) = asset
-        && let Ok(bytes) = tokio::fs::read(&path).await
-    {
-        return respond(StatusCode::OK, content_type(&rel), bytes);
-    }
-    let body = not_found
-        .map(|b| inject(&b, &version))
-        .unwrap_or_else(|| b"404 not found\n".to_vec());
-    respond(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body)
 }
 
 async fn live_js() -> Response<Body> {

@@ -7,13 +7,14 @@ mod watch;
 
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::load::LoadOptions;
-use crate::pipeline;
-use crate::render::Output;
+use crate::load::{Project, Reuse};
+use crate::pipeline::{self, Prepared};
+use crate::render::{Job, RenderError};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 use tokio::sync::watch as tokio_watch;
 
@@ -49,10 +50,94 @@ impl From<&Diagnostic> for Problem {
     }
 }
 
-/// The served site: the last good output, and the state of the latest build.
+/// A good build of the site, as served. Pages are rendered the first time they are asked
+/// for and kept until the next change, so a save costs reloading what changed plus the
+/// pages the browser then asks for, not the whole site.
+pub struct Snapshot {
+    prepared: Prepared,
+    rendered: Mutex<Rendered>,
+}
+
+#[derive(Default)]
+struct Rendered {
+    files: HashMap<String, Arc<Vec<u8>>>,
+    /// Jobs already run: a name they did not make is not part of the site.
+    done: HashSet<Job>,
+}
+
+impl Snapshot {
+    fn new(prepared: Prepared) -> Snapshot {
+        Snapshot {
+            prepared,
+            rendered: Mutex::new(Rendered::default()),
+        }
+    }
+
+    fn rendered(&self) -> std::sync::MutexGuard<'_, Rendered> {
+        self.rendered.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The bytes of the generated file `rel`; `None` when the site has no such file.
+    pub fn file(&self, rel: &str) -> Option<Result<Arc<Vec<u8>>, String>> {
+        let job = {
+            let rendered = self.rendered();
+            if let Some(bytes) = rendered.files.get(rel) {
+                return Some(Ok(bytes.clone()));
+            }
+            let job = self.prepared.plan.job_for(rel)?;
+            if rendered.done.contains(&job) {
+                return None;
+            }
+            job
+        };
+        if let Err(err) = self.run(&job) {
+            return Some(Err(err.to_string()));
+        }
+        self.rendered().files.get(rel).cloned().map(Ok)
+    }
+
+    fn run(&self, job: &Job) -> Result<(), RenderError> {
+        let files = self.prepared.renderer().run(job)?;
+        let mut rendered = self.rendered();
+        for (rel, bytes) in files {
+            rendered.files.insert(rel, Arc::new(bytes));
+        }
+        rendered.done.insert(job.clone());
+        Ok(())
+    }
+
+    /// A copied file (an image a module shows), by its place in the site.
+    pub fn asset(&self, rel: &str) -> Option<PathBuf> {
+        if self.prepared.plan.job_for(rel).is_some() {
+            return None;
+        }
+        self.prepared.plan.assets.get(rel).cloned()
+    }
+
+    /// Renders `jobs` now rather than on request, so template errors they hit are
+    /// reported at once (on every core).
+    fn render_now(&self, jobs: &[Job]) -> Result<(), RenderError> {
+        use rayon::prelude::*;
+        jobs.par_iter().try_for_each(|job| self.run(job))
+    }
+
+    /// Every file of the site, as `build` would write it (tests compare the two).
+    pub fn all_files(&self) -> Result<BTreeMap<String, Arc<Vec<u8>>>, RenderError> {
+        let jobs = self.prepared.plan.jobs(&self.prepared.site);
+        self.render_now(&jobs)?;
+        let rendered = self.rendered();
+        Ok(rendered
+            .files
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect())
+    }
+}
+
+/// The served site and the state of the latest build.
 pub struct SiteState {
-    pub files: HashMap<String, Arc<Vec<u8>>>,
-    pub assets: HashMap<String, PathBuf>,
+    /// The last good build; `None` until one has loaded.
+    pub site: Option<Arc<Snapshot>>,
     pub problems: Vec<Problem>,
     /// Changes whenever the served site or its problems change; browsers reload when the
     /// version they were served differs from the one the server announces.
@@ -76,8 +161,7 @@ impl Shared {
         let (notify, _) = tokio_watch::channel(String::new());
         Arc::new(Shared {
             state: RwLock::new(SiteState {
-                files: HashMap::new(),
-                assets: HashMap::new(),
+                site: None,
                 problems: Vec::new(),
                 version: String::new(),
             }),
@@ -94,48 +178,114 @@ pub struct Rebuilt {
     pub elapsed: std::time::Duration,
 }
 
-/// Builds the project in memory and publishes the result: a good build replaces the served
-/// site; a failed one keeps it and publishes its problems (the very first build is served
-/// even with content errors, so there is something to look at while fixing them).
-pub fn rebuild(project_dir: &Path, shared: &Shared, generation: u64) -> Rebuilt {
+/// What changed since the last rebuild, as the watcher saw it.
+#[derive(Default)]
+pub struct Changes {
+    /// Absolute paths of changed files and folders.
+    pub paths: HashSet<PathBuf>,
+    /// Reload everything: the configuration changed, or the watcher lost track.
+    pub everything: bool,
+    /// Templates or static files changed: render every page now, to report their errors.
+    pub theme: bool,
+}
+
+/// Reloads what changed and publishes the result: a good build replaces the served site; a
+/// failed one keeps it and publishes its problems (the very first build is served even
+/// with content errors, so there is something to look at while fixing them). `latest` is
+/// the last load, good or not, whose unchanged documents are reused.
+pub fn rebuild(
+    project_dir: &Path,
+    shared: &Shared,
+    generation: u64,
+    latest: &mut Option<Arc<Snapshot>>,
+    changes: &Changes,
+) -> Rebuilt {
     let started = Instant::now();
-    let result = pipeline::build(
-        project_dir,
-        &LoadOptions {
-            build_dir: Some(PathBuf::from("/nonexistent-pathbook-serve")),
-            ..LoadOptions::default()
-        },
-    );
-    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
-    let first = state.version.is_empty();
-    let (ok, diagnostics) = match result {
-        Ok(built) => {
-            let errors: Vec<Diagnostic> = built
-                .report
-                .diagnostics
+    let options = LoadOptions {
+        build_dir: Some(PathBuf::from("/nonexistent-pathbook-serve")),
+        ..LoadOptions::default()
+    };
+    let previous = latest.clone().filter(|_| !changes.everything);
+    let reuse = previous.as_ref().map(|snapshot| Reuse {
+        docs: &snapshot.prepared.site.project.docs,
+        changed: &changes.paths,
+    });
+    let result = Project::reload(project_dir, &options, reuse)
+        .map_err(pipeline::BuildError::Load)
+        .and_then(|project| {
+            let changed_docs: Vec<String> = match &previous {
+                Some(old) => project
+                    .docs
+                    .iter()
+                    .filter(|(rel, doc)| {
+                        old.prepared
+                            .site
+                            .project
+                            .docs
+                            .get(*rel)
+                            .is_none_or(|old_doc| !Arc::ptr_eq(old_doc, doc))
+                    })
+                    .map(|(rel, _)| rel.clone())
+                    .collect(),
+                None => Vec::new(),
+            };
+            let prepared = pipeline::prepare_project(project, Default::default())?;
+            Ok((Snapshot::new(prepared), changed_docs))
+        });
+    let first = shared
+        .state
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .site
+        .is_none();
+    let (ok, diagnostics, problems, good) = match result {
+        Ok((snapshot, changed_docs)) => {
+            let diagnostics = snapshot.prepared.report.diagnostics.clone();
+            let errors: Vec<Problem> = diagnostics
                 .iter()
                 .filter(|d| d.severity == Severity::Error)
-                .cloned()
+                .map(Problem::from)
                 .collect();
-            if errors.is_empty() || first {
-                install(&mut state, built.output);
+            let snapshot = Arc::new(snapshot);
+            *latest = Some(snapshot.clone());
+            // Render now what the change most likely broke, so its errors show at once.
+            let eager: Vec<Job> = if changes.theme || changes.everything || previous.is_none() {
+                snapshot.prepared.plan.jobs(&snapshot.prepared.site)
+            } else {
+                changed_docs
+                    .iter()
+                    .filter_map(|rel| {
+                        let plan = &snapshot.prepared.plan;
+                        plan.job_for(&plan.output_of(rel))
+                    })
+                    .collect()
+            };
+            match snapshot.render_now(&eager) {
+                Err(err) => {
+                    let d = Diagnostic::file_level(
+                        Severity::Error,
+                        "build-failed",
+                        "",
+                        err.to_string(),
+                    );
+                    (false, vec![d.clone()], vec![problem_of(&d)], None)
+                }
+                Ok(()) if errors.is_empty() || first => {
+                    (errors.is_empty(), diagnostics, errors, Some(snapshot))
+                }
+                Ok(()) => (false, diagnostics, errors, None),
             }
-            state.problems = errors.iter().map(Problem::from).collect();
-            (errors.is_empty(), built.report.diagnostics)
         }
         Err(err) => {
-            let message = err.to_string();
-            state.problems = vec![Problem {
-                file: None,
-                line: None,
-                column: None,
-                code: "build-failed".into(),
-                message: message.clone(),
-            }];
-            let d = Diagnostic::file_level(Severity::Error, "build-failed", "", message);
-            (false, vec![d])
+            let d = Diagnostic::file_level(Severity::Error, "build-failed", "", err.to_string());
+            (false, vec![d.clone()], vec![problem_of(&d)], None)
         }
     };
+    let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
+    if let Some(snapshot) = good {
+        state.site = Some(snapshot);
+    }
+    state.problems = problems;
     state.version = format!("{:x}-{generation}", shared.boot);
     let version = state.version.clone();
     drop(state);
@@ -147,13 +297,14 @@ pub fn rebuild(project_dir: &Path, shared: &Shared, generation: u64) -> Rebuilt 
     }
 }
 
-fn install(state: &mut SiteState, output: Output) {
-    state.files = output
-        .files
-        .into_iter()
-        .map(|(k, v)| (k, Arc::new(v)))
-        .collect();
-    state.assets = output.assets.into_iter().collect();
+fn problem_of(d: &Diagnostic) -> Problem {
+    Problem {
+        file: None,
+        line: None,
+        column: None,
+        code: d.code.to_string(),
+        message: d.message.clone(),
+    }
 }
 
 pub(crate) fn report_rebuild(rebuilt: &Rebuilt) {
@@ -206,7 +357,11 @@ pub fn run(options: ServeOptions) -> i32 {
 }
 
 async fn serve(options: ServeOptions) -> i32 {
-    let project_dir = options.project_dir.clone();
+    // Absolute, so the watcher's paths and the loader's compare.
+    let project_dir = options
+        .project_dir
+        .canonicalize()
+        .unwrap_or_else(|_| options.project_dir.clone());
     if !project_dir.is_dir() {
         eprintln!("error: {}: not a folder", project_dir.display());
         return crate::cli::EXIT_ENVIRONMENT;
@@ -215,7 +370,14 @@ async fn serve(options: ServeOptions) -> i32 {
     if let Some(file) = crate::highlight::cache_file(&project_dir) {
         crate::highlight::load_cache(&file);
     }
-    report_rebuild(&rebuild(&project_dir, &shared, 0));
+    let mut latest = None;
+    report_rebuild(&rebuild(
+        &project_dir,
+        &shared,
+        0,
+        &mut latest,
+        &Changes::default(),
+    ));
 
     let (listener, moved_from) = match bind(&options.hostname, options.port).await {
         Ok(bound) => bound,
@@ -235,7 +397,7 @@ async fn serve(options: ServeOptions) -> i32 {
         eprintln!("port {wanted} is in use; using {} instead", address.port());
     }
     // Watch before announcing the address: a save right after the announcement is seen.
-    let watcher = match watch::start(project_dir.clone(), shared.clone(), options.poll) {
+    let watcher = match watch::start(project_dir.clone(), shared.clone(), options.poll, latest) {
         Ok(watcher) => watcher,
         Err(err) => {
             eprintln!("error: cannot watch {}: {err}", project_dir.display());

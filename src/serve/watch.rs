@@ -2,7 +2,7 @@
 //! delete-and-recreate are seen; events are debounced and coalesced, and a change that
 //! arrives during a rebuild causes one more rebuild, so no save is ever lost.
 
-use super::{Shared, rebuild, report_rebuild};
+use super::{Changes, Shared, Snapshot, rebuild, report_rebuild};
 use notify::RecursiveMode;
 use notify_debouncer_full::NoCache;
 use notify_debouncer_full::{DebounceEventResult, new_debouncer_opt};
@@ -103,7 +103,12 @@ fn relevant(project_dir: &Path, content_top: &str, path: &Path) -> bool {
         || name.starts_with(".#"))
 }
 
-pub fn start(project_dir: PathBuf, shared: Arc<Shared>, poll: bool) -> notify::Result<Watching> {
+pub fn start(
+    project_dir: PathBuf,
+    shared: Arc<Shared>,
+    poll: bool,
+    latest: Option<Arc<Snapshot>>,
+) -> notify::Result<Watching> {
     // Watch absolute paths, so event paths compare with the project folder.
     let project_dir = project_dir.canonicalize().unwrap_or(project_dir);
     let (sender, receiver) = channel::<DebounceEventResult>();
@@ -132,7 +137,7 @@ pub fn start(project_dir: PathBuf, shared: Arc<Shared>, poll: bool) -> notify::R
     let loop_roots = roots.clone();
     std::thread::Builder::new()
         .name("pathbook-rebuild".into())
-        .spawn(move || rebuild_loop(project_dir, shared, receiver, loop_roots))
+        .spawn(move || rebuild_loop(project_dir, shared, receiver, loop_roots, latest))
         .map_err(|e| notify::Error::generic(&e.to_string()))?;
     Ok(Watching { _roots: roots })
 }
@@ -142,6 +147,7 @@ fn rebuild_loop(
     shared: Arc<Shared>,
     events: Receiver<DebounceEventResult>,
     roots: Arc<Mutex<Roots>>,
+    mut latest: Option<Arc<Snapshot>>,
 ) {
     let mut generation = 1;
     let config = crate::config::Config::load(&project_dir).unwrap_or_default();
@@ -158,19 +164,8 @@ fn rebuild_loop(
         while let Ok(more) = events.try_recv() {
             batch.push(more);
         }
-        let relevant_change = batch.iter().any(|result| match result {
-            // Reads are reported too (the build's own reads among them): only changes count.
-            Ok(events) => events
-                .iter()
-                .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
-                .any(|e| {
-                    e.paths
-                        .iter()
-                        .any(|p| relevant(&project_dir, &content_top, p))
-                }),
-            Err(_) => true,
-        });
-        if !relevant_change {
+        let changes = changes_in(&project_dir, &content_top, &batch);
+        if changes.paths.is_empty() && !changes.everything {
             continue;
         }
         if let Err(err) = roots
@@ -180,8 +175,45 @@ fn rebuild_loop(
         {
             eprintln!("warning: cannot watch a new folder: {err}");
         }
-        let rebuilt = rebuild(&project_dir, &shared, generation);
+        let rebuilt = rebuild(&project_dir, &shared, generation, &mut latest, &changes);
         generation += 1;
         report_rebuild(&rebuilt);
     }
+}
+
+/// What a batch of events changed. Reads are reported too (the build's own among them):
+/// only changes count.
+fn changes_in(project_dir: &Path, content_top: &str, batch: &[DebounceEventResult]) -> Changes {
+    let mut changes = Changes::default();
+    for result in batch {
+        let Ok(events) = result else {
+            changes.everything = true;
+            continue;
+        };
+        for event in events
+            .iter()
+            .filter(|e| !matches!(e.kind, notify::EventKind::Access(_)))
+        {
+            if event.need_rescan() {
+                changes.everything = true;
+            }
+            for path in event
+                .paths
+                .iter()
+                .filter(|p| relevant(project_dir, content_top, p))
+            {
+                let rel = path.strip_prefix(project_dir).unwrap_or(path);
+                match rel.components().next().map(|c| c.as_os_str()) {
+                    Some(first) if first == "book.toml" => changes.everything = true,
+                    Some(first) if first == "templates" || first == "static" => {
+                        changes.theme = true
+                    }
+                    None => changes.everything = true,
+                    _ => {}
+                }
+                changes.paths.insert(path.clone());
+            }
+        }
+    }
+    changes
 }
