@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Measures `pathbook serve`: time from a file write completing to the reload message
-(the server-sent `status` event carrying the new version), and the server's memory
-across many rebuilds.
+(the server-sent `status` event carrying the new version), then to the edited page
+fetched again with the edit in it (what the reloading browser waits for: serve renders
+pages when they are asked for), and the server's memory across many rebuilds.
 
     python3 bench/serve_latency.py PROJECT_DIR --module SLUG [--edits 30] [--rebuilds 1000]
 
@@ -9,6 +10,7 @@ PROJECT_DIR is copied to a temporary folder first, so the original is never touc
 Standard library only; loopback only.
 """
 import argparse
+import http.client
 import json
 import os
 import re
@@ -74,9 +76,12 @@ def main():
         status, _ = events.next_status(30)  # the current state, sent on connect
         version = status["version"]
 
+        page = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
         def edit(i):
             nonlocal version
-            text = original.replace("\n", f"\n\nEdit number {i} for the latency benchmark.\n", 1)
+            marker = f"Edit number {i} for the latency benchmark."
+            text = original.replace("\n", f"\n\n{marker}\n", 1)
             with open(readme, "w", encoding="utf-8") as f:
                 f.write(text)
             written = time.perf_counter()
@@ -84,14 +89,22 @@ def main():
                 status, received = events.next_status(60)
                 if status["version"] != version:
                     version = status["version"]
-                    return (received - written) * 1000.0
+                    break
+            page.request("GET", f"/modules/{args.module}/")
+            body = page.getresponse().read().decode("utf-8")
+            fetched = time.perf_counter()
+            if marker not in body:
+                raise RuntimeError(f"edit {i} not in the served page")
+            return (received - written) * 1000.0, (fetched - written) * 1000.0
 
         edit(-1)  # warm up: the first rebuild may fill caches
-        latencies = [edit(i) for i in range(args.edits)]
-        print(f"edits: {len(latencies)}")
-        print(f"write-to-reload median: {statistics.median(latencies):.1f} ms")
-        print(f"write-to-reload p90:    {sorted(latencies)[int(len(latencies) * 0.9) - 1]:.1f} ms")
-        print(f"write-to-reload max:    {max(latencies):.1f} ms")
+        results = [edit(i) for i in range(args.edits)]
+        for label, values in (("write-to-reload", [r[0] for r in results]),
+                              ("write-to-page", [r[1] for r in results])):
+            ordered = sorted(values)
+            print(f"{label} median: {statistics.median(values):.1f} ms, "
+                  f"p90: {ordered[max(0, int(len(values) * 0.9) - 1)]:.1f} ms, max: {max(values):.1f} ms")
+        print(f"edits: {len(results)}")
         if args.rebuilds:
             before = rss_kib(server.pid)
             samples = []

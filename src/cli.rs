@@ -267,6 +267,9 @@ impl Drop for Progress {
     }
 }
 
+/// The job name under which a build records the files it copies (images and the like).
+const COPIES_JOB: &str = "copies";
+
 fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
     let started = Instant::now();
     let progress = Progress::start(terminal, "building…");
@@ -306,19 +309,52 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
     let progress = Progress::start(terminal, "writing…");
     let mut timings = prepared.timings.clone();
     let write_started = Instant::now();
-    let written = output::write_atomically(&dest, |staging| {
-        let pages = prepared
-            .renderer()
-            .render_all(staging)
-            .map_err(|err| output::OutputError(err.to_string()))?;
-        for (rel, source) in &prepared.plan.assets {
-            // A generated page wins over a copied file of the same name.
-            if prepared.plan.job_for(rel).is_none() {
-                staging.copy(rel, source)?;
-            }
+    let plan = &prepared.plan;
+    // Copied files are reused by their sources' sizes and times.
+    let copies: Vec<(&String, &PathBuf)> = plan
+        .assets
+        .iter()
+        .filter(|(rel, _)| plan.job_for(rel).is_none())
+        .collect();
+    let copies_key = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        for (rel, source) in &copies {
+            rel.hash(&mut hasher);
+            let metadata = source.metadata().ok();
+            metadata.as_ref().map(|m| m.len()).hash(&mut hasher);
+            metadata.and_then(|m| m.modified().ok()).hash(&mut hasher);
         }
-        Ok(pages)
-    });
+        hasher.finish()
+    };
+    let mut keys: std::collections::BTreeMap<String, u64> = plan
+        .jobs(&prepared.site)
+        .iter()
+        .map(|job| {
+            (
+                plan.job_name(&prepared.site, job),
+                plan.job_key(&prepared.site, job),
+            )
+        })
+        .collect();
+    keys.insert(COPIES_JOB.into(), copies_key);
+    let written = match output::unchanged_site(&dest, &keys) {
+        Some(files) => Ok(files.iter().filter(|f| f.ends_with(".html")).count()),
+        None => output::write_atomically(&dest, |staging| {
+            let pages = prepared
+                .renderer()
+                .render_all(staging)
+                .map_err(|err| output::OutputError(err.to_string()))?;
+            if crate::render::Sink::reuse(staging, COPIES_JOB, copies_key).is_none() {
+                for (rel, source) in &copies {
+                    staging.copy(rel, source)?;
+                }
+                let names = copies.iter().map(|(rel, _)| (*rel).clone()).collect();
+                crate::render::Sink::made(staging, COPIES_JOB, copies_key, names);
+            }
+            Ok(pages)
+        }),
+    };
     let pages = match written {
         Ok(pages) => pages,
         Err(err) => {

@@ -3,7 +3,7 @@
 //! interrupted build leaves the previous site as it was.
 
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -213,8 +213,20 @@ pub struct Staging {
     root: PathBuf,
     previous: Option<PathBuf>,
     old_manifest: HashMap<String, Fingerprint>,
+    old_jobs: HashMap<String, (u64, Vec<String>)>,
     made_dirs: Mutex<HashSet<PathBuf>>,
     manifest: Mutex<Vec<(String, Fingerprint)>>,
+    jobs: Mutex<BTreeMap<String, (u64, Vec<String>)>>,
+}
+
+/// Which files each rendering job made, under which key (see `render::Plan::job_key`).
+const JOBS: &str = ".pathbook-jobs";
+
+fn read_jobs(dir: &Path) -> HashMap<String, (u64, Vec<String>)> {
+    std::fs::read(dir.join(JOBS))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+        .unwrap_or_default()
 }
 
 impl Staging {
@@ -232,8 +244,10 @@ impl Staging {
             root: root.to_path_buf(),
             previous: previous.map(Path::to_path_buf),
             old_manifest: previous.map(read_manifest).unwrap_or_default(),
+            old_jobs: previous.map(read_jobs).unwrap_or_default(),
             made_dirs: Mutex::new(HashSet::new()),
             manifest: Mutex::new(Vec::new()),
+            jobs: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -259,6 +273,11 @@ impl Staging {
 
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.folder_for(rel)?;
+        // A name already linked to the previous site's file must not be written through:
+        // that would change the site readers still see.
+        if path.symlink_metadata().is_ok() {
+            std::fs::remove_file(&path).map_err(|e| io_error(&path, e))?;
+        }
         let print = fingerprint(bytes);
         let unchanged = self.old_manifest.get(rel) == Some(&print);
         // A file edited by hand after the last build would show in its length.
@@ -278,13 +297,42 @@ impl Staging {
         Ok(())
     }
 
+    /// Links the previous build's copy of `rel` into the new site, if it is intact.
+    fn link_previous(&self, rel: &str) -> bool {
+        let (Some(old), Some(print)) = (&self.previous, self.old_manifest.get(rel)) else {
+            return false;
+        };
+        let source = old.join(rel);
+        let Ok(path) = self.folder_for(rel) else {
+            return false;
+        };
+        // A file edited by hand after the last build would show in its length.
+        let linked = source.metadata().is_ok_and(|m| m.len() == print.0)
+            && std::fs::hard_link(&source, &path).is_ok();
+        if linked {
+            self.manifest
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((rel.to_string(), *print));
+        }
+        linked
+    }
+
     pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {
         let path = self.folder_for(rel)?;
-        std::fs::copy(source, &path).map_err(|e| io_error(source, e))?;
+        let len = std::fs::copy(source, &path).map_err(|e| io_error(source, e))?;
+        // Copies are reused by their source's stamp (see `assets_key`), not by content.
+        self.manifest
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((rel.to_string(), (len, 0)));
         Ok(())
     }
 
     fn finish(self) -> Result<(), OutputError> {
+        let jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
+        let json = serde_json::to_vec(&jobs).map_err(|e| OutputError(e.to_string()))?;
+        std::fs::write(self.root.join(JOBS), json).map_err(|e| io_error(&self.root, e))?;
         let mut entries = self
             .manifest
             .into_inner()
@@ -302,6 +350,51 @@ impl crate::render::Sink for Staging {
     fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
         self.write(rel, &bytes).map_err(|e| e.0)
     }
+
+    fn reuse(&self, job: &str, key: u64) -> Option<Vec<String>> {
+        let (old_key, files) = self.old_jobs.get(job)?;
+        if *old_key != key || !files.iter().all(|rel| self.link_previous(rel)) {
+            return None;
+        }
+        self.made(job, key, files.clone());
+        Some(files.clone())
+    }
+
+    fn made(&self, job: &str, key: u64, files: Vec<String>) {
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(job.to_string(), (key, files));
+    }
+}
+
+/// When the previous build in `dest` was made from exactly these jobs with these keys and
+/// its files are all there, the site would not change: returns its files.
+pub fn unchanged_site(dest: &Path, keys: &BTreeMap<String, u64>) -> Option<Vec<String>> {
+    if !dest.join(MARKER).is_file() {
+        return None;
+    }
+    let jobs = read_jobs(dest);
+    if jobs.len() != keys.len() {
+        return None;
+    }
+    let manifest = read_manifest(dest);
+    let mut files = Vec::new();
+    for (name, key) in keys {
+        let (old_key, made) = jobs.get(name)?;
+        if old_key != key {
+            return None;
+        }
+        files.extend(made.iter().cloned());
+    }
+    let intact = files.iter().all(|rel| {
+        manifest.get(rel).is_some_and(|(len, _)| {
+            dest.join(rel)
+                .symlink_metadata()
+                .is_ok_and(|m| m.is_file() && m.len() == *len)
+        })
+    });
+    intact.then_some(files)
 }
 
 /// The argument of the hidden command that deletes a retired site in the background.

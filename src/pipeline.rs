@@ -103,7 +103,7 @@ pub fn prepare_project(project: Project, mut timings: Timings) -> Result<Prepare
         validate::validate(&site, Scope::Files(&pages))
     });
     let plan = timings
-        .time("plan", || Plan::new(&site, &project_dir, pages, &assets))
+        .time("plan", || Plan::new(&site, &templates, pages, &assets))
         .map_err(BuildError::Render)?;
     Ok(Prepared {
         site,

@@ -346,6 +346,12 @@ pub struct Plan {
     /// writes it; where two jobs would write one name, the later job owns it.
     owners: HashMap<String, Job>,
     static_names: Vec<String>,
+    /// What every page may show of the whole site (see [`Plan::job_key`]).
+    site_fingerprint: u64,
+    /// Each Markdown file's text, hashed.
+    doc_fingerprints: HashMap<String, u64>,
+    /// Each module's card (summary, reading time), hashed.
+    card_fingerprints: HashMap<String, u64>,
 }
 
 /// One unit of rendering work; each writes one or more files.
@@ -367,6 +373,15 @@ pub enum Job {
 /// Where rendered files go: a staging folder for `build`, memory for `serve` and tests.
 pub trait Sink: Sync {
     fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String>;
+
+    /// Takes a job's files from the previous build when its key is unchanged; returns
+    /// their names, or `None` when the job must be rendered.
+    fn reuse(&self, _job: &str, _key: u64) -> Option<Vec<String>> {
+        None
+    }
+
+    /// Notes which files a rendered job made, for the next build's [`Sink::reuse`].
+    fn made(&self, _job: &str, _key: u64, _files: Vec<String>) {}
 }
 
 pub struct Renderer<'a> {
@@ -1325,10 +1340,11 @@ pub fn site_info(site: &Site) -> SiteInfo {
 impl Plan {
     pub fn new(
         site: &Site,
-        project_dir: &std::path::Path,
+        templates: &Templates,
         pages: BTreeSet<String>,
         asset_rels: &BTreeSet<String>,
     ) -> Result<Plan, RenderError> {
+        let project_dir = site.project.project_dir.as_path();
         let html_config = &site.project.config.output.html;
         let site_url = html_config.site_url.as_ref().map(|u| {
             if u.ends_with('/') {
@@ -1354,14 +1370,30 @@ impl Plan {
             .iter()
             .map(|rel| (urls.output_of(rel), site.project.content_dir.join(rel)))
             .collect();
-        let static_names: Vec<String> = crate::templates::static_files(project_dir)
-            .map_err(|message| RenderError {
+        let static_files =
+            crate::templates::static_files(project_dir).map_err(|message| RenderError {
                 page: "static/".into(),
                 message,
-            })?
-            .into_iter()
+            })?;
+        let static_names: Vec<String> = static_files
+            .iter()
             .map(|(name, _)| format!("static/{name}"))
             .collect();
+        let doc_fingerprints: HashMap<String, u64> = site
+            .project
+            .docs
+            .par_iter()
+            .map(|(rel, doc)| (rel.clone(), fingerprint(&doc.source.text)))
+            .collect();
+        let site_fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::hash::DefaultHasher::new();
+            site_fingerprint(site, templates, &static_files, &doc_fingerprints).hash(&mut hasher);
+            // Which pages and files are published follows every document's links.
+            pages.hash(&mut hasher);
+            asset_rels.hash(&mut hasher);
+            hasher.finish()
+        };
         let mut plan = Plan {
             info: site_info(site),
             navs: site.paths.iter().map(|p| PathNavs::new(site, p)).collect(),
@@ -1374,6 +1406,13 @@ impl Plan {
             owners: HashMap::new(),
             static_names,
             urls,
+            site_fingerprint,
+            doc_fingerprints,
+            card_fingerprints: site
+                .modules
+                .values()
+                .map(|m| (m.slug.clone(), card_fingerprint(site, m)))
+                .collect(),
         };
         plan.owners = plan.known_files(site);
         Ok(plan)
@@ -1456,6 +1495,68 @@ impl Plan {
         }
     }
 
+    /// A stable name for a job, to find it again in the next build.
+    pub fn job_name(&self, site: &Site, job: &Job) -> String {
+        match job {
+            Job::Search => "search".into(),
+            Job::Home => "home".into(),
+            Job::ModulesIndex => "modules".into(),
+            Job::NotFound => "404".into(),
+            Job::Path(i) => format!("path {}", site.paths[*i].slug),
+            Job::Print(i) => format!("print {}", site.paths[*i].slug),
+            Job::Phases(i) => format!("phases {}", site.paths[*i].slug),
+            Job::Module(slug) => format!("module {slug}"),
+            Job::Plain(rel) => format!("page {rel}"),
+            Job::Static => "static".into(),
+            Job::Sitemap => "sitemap".into(),
+        }
+    }
+
+    /// Everything a job's output depends on, hashed: when it equals the previous build's,
+    /// the job's files are reused instead of rendered. Every job depends on the site
+    /// fingerprint (the binary, book.toml, templates, static files, the file list, what
+    /// is published, every path's text, every module's title); beyond that a module page
+    /// depends on its own text, a print page on its modules' texts, pages with module
+    /// cards on those cards (summary, reading time), search on every text.
+    pub fn job_key(&self, site: &Site, job: &Job) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.site_fingerprint.hash(&mut hasher);
+        self.job_name(site, job).hash(&mut hasher);
+        let cards = |hasher: &mut std::hash::DefaultHasher,
+                     slugs: &mut dyn Iterator<Item = &str>| {
+            for slug in slugs {
+                self.card_fingerprints.get(slug).hash(hasher);
+            }
+        };
+        match job {
+            Job::Path(i) | Job::Phases(i) => {
+                cards(&mut hasher, &mut site.paths[*i].module_order().into_iter())
+            }
+            Job::ModulesIndex => cards(&mut hasher, &mut site.modules.keys().map(String::as_str)),
+            _ => {}
+        }
+        let mut doc = |rel: &str| self.doc_fingerprints.get(rel).hash(&mut hasher);
+        match job {
+            Job::Module(slug) => doc(&site.modules[slug].rel),
+            Job::Plain(rel) => doc(rel),
+            Job::Print(i) => {
+                for slug in site.paths[*i].module_order() {
+                    if let Some(module) = site.modules.get(slug) {
+                        doc(&module.rel);
+                    }
+                }
+            }
+            Job::Search => {
+                for rel in &self.pages {
+                    doc(rel);
+                }
+            }
+            _ => {}
+        }
+        hasher.finish()
+    }
+
     /// The pages a sitemap lists: every generated HTML page but the 404 page.
     fn sitemap_urls(&self) -> Vec<&str> {
         let mut urls: Vec<&str> = self
@@ -1520,16 +1621,27 @@ impl<'a> Renderer<'a> {
     pub fn render_all(&self, sink: &dyn Sink) -> Result<usize, RenderError> {
         let jobs = self.plan.jobs(self.site);
         let pages = std::sync::atomic::AtomicUsize::new(0);
+        let count = |names: &[String]| {
+            let html = names.iter().filter(|n| n.ends_with(".html")).count();
+            pages.fetch_add(html, std::sync::atomic::Ordering::Relaxed);
+        };
         jobs.par_iter().with_max_len(1).try_for_each(|job| {
+            let name = self.plan.job_name(self.site, job);
+            let key = self.plan.job_key(self.site, job);
+            if let Some(files) = sink.reuse(&name, key) {
+                count(&files);
+                return Ok(());
+            }
+            let mut made = Vec::new();
             for (rel, bytes) in self.run(job)? {
-                if rel.ends_with(".html") {
-                    pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
                 sink.put(&rel, bytes).map_err(|message| RenderError {
                     page: rel.clone(),
                     message,
                 })?;
+                made.push(rel);
             }
+            count(&made);
+            sink.made(&name, key, made);
             Ok(())
         })?;
         Ok(pages.into_inner())
@@ -1560,6 +1672,60 @@ pub fn render(site: &Site, templates: &Templates, plan: &Plan) -> Result<Output,
         files: sink.files.into_inner().unwrap_or_else(|e| e.into_inner()),
         assets: plan.assets.clone(),
     })
+}
+
+fn fingerprint(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// What any page may show of the site beyond its own source: see [`Plan::job_key`].
+fn site_fingerprint(
+    site: &Site,
+    templates: &Templates,
+    static_files: &[(String, Vec<u8>)],
+    docs: &HashMap<String, u64>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    // A new pathbook may render differently: its executable's size and time stand in
+    // for its version.
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    if let Some(metadata) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.metadata().ok())
+    {
+        metadata.len().hash(&mut hasher);
+        metadata.modified().ok().hash(&mut hasher);
+    }
+    std::fs::read(site.project.project_dir.join("book.toml"))
+        .ok()
+        .hash(&mut hasher);
+    templates.fingerprint.hash(&mut hasher);
+    static_files.hash(&mut hasher);
+    site.project.index.files.hash(&mut hasher);
+    for path in &site.paths {
+        docs.get(&path.rel).hash(&mut hasher);
+    }
+    for module in site.modules.values() {
+        module.slug.hash(&mut hasher);
+        module.exists.hash(&mut hasher);
+        site.module_title(&module.slug).hash(&mut hasher);
+    }
+    hasher.finish()
+}
+
+/// What a module card shows beyond the module's title: its summary and reading time.
+fn card_fingerprint(site: &Site, module: &crate::model::Module) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::hash::DefaultHasher::new();
+    let doc = site.doc(&module.rel);
+    doc.and_then(|d| d.parsed.description.as_ref())
+        .hash(&mut hasher);
+    reading_minutes(doc).hash(&mut hasher);
+    hasher.finish()
 }
 
 fn sitemap(base: &str, urls: &[&str]) -> String {

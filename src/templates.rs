@@ -26,6 +26,8 @@ const STATIC: &[(&str, &str)] = &[
 
 pub struct Templates {
     tera: tera::Tera,
+    /// Changes with any template's text, so a build knows which pages it can reuse.
+    pub fingerprint: u64,
 }
 
 /// A template that does not parse, named with its file and the parser's account of where.
@@ -143,9 +145,15 @@ impl Templates {
         // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
         tera.set_escape_fn(escape_html);
         reject_cycles(&sources).map_err(TemplateError)?;
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::hash::DefaultHasher::new();
+            sources.hash(&mut hasher);
+            hasher.finish()
+        };
         tera.add_raw_templates(sources)
             .map_err(|err| TemplateError(parse_error(&err)))?;
-        Ok(Templates { tera })
+        Ok(Templates { tera, fingerprint })
     }
 
     pub fn render(&self, name: &str, context: &impl serde::Serialize) -> Result<String, String> {

@@ -375,3 +375,140 @@ fn a_template_that_includes_itself_is_an_error_not_a_crash() {
         "{stderr}"
     );
 }
+
+/// Every file of a built site with its bytes, by path inside it (pathbook's own
+/// bookkeeping files left out).
+fn site_files(site: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(site)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| !e.file_name().to_string_lossy().starts_with(".pathbook-"))
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(site)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// A rebuild reuses the pages whose inputs did not change; after every kind of edit its
+/// site must be exactly what a build into an empty folder writes.
+#[test]
+fn a_rebuild_after_each_kind_of_edit_equals_a_clean_build() {
+    let temp = copy_fixture("variants");
+    let root = temp.path().to_path_buf();
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let build = |dest: &std::path::Path| {
+        let result = run(&["build", ".", "--dest-dir", dest.to_str().unwrap()], &root);
+        assert!(result.status.success(), "{:?}", text(&result));
+    };
+    build(&site);
+    let edit = |rel: &str, from: &str, to: &str| {
+        let file = root.join(rel);
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+    };
+    type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let steps: Vec<Step> = vec![
+        ("nothing", Box::new(|| {})),
+        (
+            "a module's body, not its summary",
+            Box::new(|| {
+                edit(
+                    "content/modules/models/README.md",
+                    "## Regression",
+                    "## Regression\n\nMore text.",
+                )
+            }),
+        ),
+        (
+            "a module's summary, shown on cards",
+            Box::new(|| {
+                edit(
+                    "content/modules/models/README.md",
+                    "Fitting functions to data.",
+                    "Fitting curves to data, at length.",
+                )
+            }),
+        ),
+        (
+            "a module's title, shown in every sidebar",
+            Box::new(|| {
+                edit(
+                    "content/modules/models/README.md",
+                    "# Models",
+                    "# Statistical Models",
+                )
+            }),
+        ),
+        (
+            "a path's topics",
+            Box::new(|| {
+                edit(
+                    "content/paths/core-modules.md",
+                    "    - Regression",
+                    "    - Ridge regression",
+                )
+            }),
+        ),
+        (
+            "a new module, linked from a path",
+            Box::new(|| {
+                let dir = root.join("content/modules/fresh");
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(dir.join("README.md"), "# Fresh\n\nNew.\n").unwrap();
+                edit(
+                    "content/paths/no-durations.md",
+                    "2. [Models](../modules/models/README.md)",
+                    "2. [Models](../modules/models/README.md)\n3. [Fresh](../modules/fresh/README.md)",
+                );
+            }),
+        ),
+        (
+            "a copied image",
+            Box::new(|| {
+                std::fs::write(
+                    root.join("content/modules/algebra/diagram.svg"),
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\"><title>changed</title></svg>\n",
+                )
+                .unwrap()
+            }),
+        ),
+        (
+            "a template",
+            Box::new(|| {
+                std::fs::create_dir_all(root.join("templates")).unwrap();
+                std::fs::write(
+                    root.join("templates/404.html"),
+                    "{% extends \"base.html\" %}{% block content %}<h1>Gone</h1>{% endblock content %}",
+                )
+                .unwrap();
+            }),
+        ),
+    ];
+    for (step, change) in steps {
+        change();
+        build(&site);
+        let clean = out.path().join(format!("clean-{}", step.len()));
+        build(&clean);
+        let (rebuilt, fresh) = (site_files(&site), site_files(&clean));
+        assert_eq!(
+            rebuilt.keys().collect::<Vec<_>>(),
+            fresh.keys().collect::<Vec<_>>(),
+            "{step}: different files"
+        );
+        for (rel, bytes) in &fresh {
+            assert!(
+                rebuilt[rel] == *bytes,
+                "{step}: {rel} differs from a clean build"
+            );
+        }
+    }
+}
