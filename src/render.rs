@@ -10,7 +10,7 @@ use crate::model::{Group, LearningPath, Phase, Section, Site};
 use crate::templates::Templates;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
 /// Everything a build writes: generated files as bytes, copied assets by source path.
@@ -1441,6 +1441,16 @@ impl Plan {
             jobs.push(Job::Sitemap);
         }
         jobs
+    }
+
+    /// One job of each kind: enough to find a template that fails to render, without
+    /// rendering (and holding) a large site whole.
+    pub fn sample_jobs(&self, site: &Site) -> Vec<Job> {
+        let mut seen = HashSet::new();
+        self.jobs(site)
+            .into_iter()
+            .filter(|job| seen.insert(std::mem::discriminant(job)))
+            .collect()
     }
 
     fn known_files(&self, site: &Site) -> HashMap<String, Job> {

@@ -248,18 +248,17 @@ pub fn rebuild(
                 .collect();
             let snapshot = Arc::new(snapshot);
             *latest = Some(snapshot.clone());
-            // Render now what the change most likely broke, so its errors show at once.
-            let eager: Vec<Job> = if changes.theme || changes.everything || previous.is_none() {
-                snapshot.prepared.plan.jobs(&snapshot.prepared.site)
-            } else {
-                changed_docs
-                    .iter()
-                    .filter_map(|rel| {
-                        let plan = &snapshot.prepared.plan;
-                        plan.job_for(&plan.output_of(rel))
-                    })
-                    .collect()
-            };
+            // Render now what the change most likely broke, so its errors show at once:
+            // the changed files' pages, and after a theme or config change (or at start)
+            // one page of each kind. The rest is rendered when asked for.
+            let plan = &snapshot.prepared.plan;
+            let mut eager: Vec<Job> = changed_docs
+                .iter()
+                .filter_map(|rel| plan.job_for(&plan.output_of(rel)))
+                .collect();
+            if changes.theme || changes.everything || previous.is_none() {
+                eager.extend(plan.sample_jobs(&snapshot.prepared.site));
+            }
             match snapshot.render_now(&eager) {
                 Err(err) => {
                     let d = Diagnostic::file_level(
