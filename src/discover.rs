@@ -24,6 +24,9 @@ pub struct DiscoverOptions<'a> {
     pub exclude_dirs: Vec<String>,
     /// Extra patterns from `--exclude` and `.gitignore`.
     pub ignore: Option<&'a ignore::gitignore::Gitignore>,
+    /// Also list the files in hidden folders (`.github/`, `.devcontainer/`...), so links
+    /// to them resolve; their Markdown is still never read. `.git` is never entered.
+    pub index_hidden: bool,
 }
 
 impl FileIndex {
@@ -41,7 +44,10 @@ impl FileIndex {
                 }
                 let name = entry.file_name().to_string_lossy();
                 if entry.file_type().is_dir() {
-                    if name.starts_with('.') || name == "node_modules" || name == "target" {
+                    if name == ".git" || name == "node_modules" || name == "target" {
+                        return false;
+                    }
+                    if name.starts_with('.') && !options.index_hidden {
                         return false;
                     }
                     let rel = relative(root, entry.path());
@@ -133,8 +139,12 @@ impl FileIndex {
             .map(String::as_str)
     }
 
+    /// The Markdown files to read: not those inside hidden folders, which are listed only
+    /// so that links to them resolve.
     pub fn markdown_files(&self) -> impl Iterator<Item = &String> {
-        self.files.iter().filter(|f| is_markdown(f))
+        self.files
+            .iter()
+            .filter(|f| is_markdown(f) && !in_hidden_folder(f))
     }
 
     /// The names of the files and folders directly inside `dir`.
@@ -155,6 +165,11 @@ impl FileIndex {
 pub fn is_markdown(path: &str) -> bool {
     let lower = path.to_ascii_lowercase();
     lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+/// Whether a folder on the way to `rel` is hidden (`.github/ISSUE_TEMPLATE/bug.md`).
+fn in_hidden_folder(rel: &str) -> bool {
+    parent_of(rel).split('/').any(|part| part.starts_with('.'))
 }
 
 pub fn parent_of(rel: &str) -> &str {

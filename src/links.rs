@@ -28,6 +28,10 @@ pub struct LinkProblem {
     pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
+    /// The link names a folder that exists but has no `README.md` or `index.md`, and carries
+    /// no fragment. A site has no page to send it to; GitHub shows the folder's listing, so
+    /// in a plain folder of Markdown it is fine.
+    pub bare_folder: bool,
 }
 
 /// A link as quoted in a message: long ones (a 100,000-step `../` chain) are cut, so one
@@ -46,6 +50,7 @@ fn problem(code: &'static str, message: String, help: Option<String>) -> Resolve
         code,
         message,
         help,
+        bare_folder: false,
     })
 }
 
@@ -157,14 +162,17 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
                 };
             }
         }
-        return problem(
-            "missing-file",
-            format!(
+        return Resolved::Problem(LinkProblem {
+            code: "missing-file",
+            message: format!(
                 "folder `{}` has no README.md or index.md",
                 display_rel(&rel)
             ),
-            None,
-        );
+            help: None,
+            bare_folder: fragment
+                .as_deref()
+                .is_none_or(|f| f.is_empty() || f == "top"),
+        });
     }
     if let Some(real) = index.case_insensitive(&rel) {
         return problem(

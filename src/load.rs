@@ -134,6 +134,7 @@ impl Project {
             &DiscoverOptions {
                 exclude_dirs,
                 ignore: ignore.as_ref(),
+                index_hidden: layout == Layout::PlainMarkdown,
             },
         )
         .map_err(|err| LoadError::Io {

@@ -145,6 +145,13 @@ fn check_link(site: &Site, doc: &Doc, dest: &str, kind: LinkKind) -> Option<Diag
     let project = &site.project;
     match resolve(&doc.source.rel_path, dest, &project.index) {
         Resolved::External => None,
+        // GitHub shows a folder without a README as a file listing: in a plain folder of
+        // Markdown (a repository) the link works. A site has no page for it.
+        Resolved::Problem(problem)
+            if problem.bare_folder && project.layout == Layout::PlainMarkdown =>
+        {
+            None
+        }
         Resolved::Problem(problem) => Some(link_diagnostic(
             doc,
             Severity::Error,

@@ -269,3 +269,55 @@ fn an_undecodable_module_readme_is_reported_once() {
     let codes: Vec<String> = findings(&json).into_iter().map(|f| f.0).collect();
     assert_eq!(codes, ["invalid-utf8", "orphan-module"], "{json}");
 }
+
+/// Found checking real course repositories: a folder without a README opens as a file
+/// listing on GitHub, files under `.github/` exist though their Markdown is never read, and a
+/// raw HTML link is pointed at by its value, on its own line when the tag spans several.
+#[test]
+fn a_plain_repository_is_checked_as_github_shows_it() {
+    let (code, json) = check_json(&fixture("repo"), &[]);
+    assert_eq!(code, Some(1), "{json}");
+    let found: Vec<(String, u64, u64, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        // A fragment needs a page: a folder listing has no headings.
+        ("missing-file", 6, 37, "slides/#intro"),
+        ("missing-file", 13, 10, "img/missing-diagram.png"),
+        ("missing-file", 16, 18, "notes/missing.md"),
+        ("empty-link", 16, 60, ""),
+    ];
+    let expected: Vec<_> = expected
+        .iter()
+        .map(|(c, l, col, t)| (c.to_string(), *l, *col, t.to_string()))
+        .collect();
+    assert_eq!(found, expected);
+    // `.github/ISSUE_TEMPLATE/bug.md` links nowhere but is not read.
+    assert_eq!(json["files_checked"], 1);
+}
+
+/// In a pathbook project a folder link still needs a page: the site has nothing to show.
+#[test]
+fn a_site_still_needs_a_readme_in_a_linked_folder() {
+    let temp = copy_fixture("variants");
+    let page = temp.path().join("content/modules/deploy/README.md");
+    let mut text = std::fs::read_to_string(&page).unwrap();
+    std::fs::create_dir_all(temp.path().join("content/modules/deploy/files")).unwrap();
+    std::fs::write(temp.path().join("content/modules/deploy/files/a.txt"), "a").unwrap();
+    text.push_str("\n[files](files/)\n");
+    std::fs::write(&page, text).unwrap();
+    let (code, json) = check_json(temp.path(), &[]);
+    assert_eq!(code, Some(1), "{json}");
+    let codes: Vec<String> = findings(&json).into_iter().map(|f| f.0).collect();
+    assert_eq!(codes, ["missing-file", "orphan-module"], "{json}");
+}

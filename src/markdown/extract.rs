@@ -27,7 +27,8 @@ pub enum LinkKind {
 pub struct DocLink {
     /// The destination as pulldown-cmark reports it (angle brackets already removed).
     pub dest: String,
-    /// Byte offset where the link starts (`[`, `<`, `!` or the HTML tag).
+    /// Byte offset where the link starts: `[`, `<` or `!`, or for raw HTML the first
+    /// character of the attribute's value.
     pub offset: usize,
     /// Length in bytes of the link's source text, for underlining it.
     pub len: usize,
@@ -302,8 +303,8 @@ fn scan_html(doc: &mut ParsedDoc, html: &str, to_source: impl Fn(usize) -> usize
         if raw_html::is_link(&attr) {
             doc.links.push(DocLink {
                 dest: attr.value.to_string(),
-                offset: to_source(attr.tag_offset),
-                len: attr.tag_len,
+                offset: to_source(attr.value_offset),
+                len: attr.value.len(),
                 kind: LinkKind::RawHtml,
             });
         } else if raw_html::is_anchor(&attr) && !attr.value.is_empty() {
@@ -368,5 +369,18 @@ mod tests {
         assert_eq!(doc.links[0].kind, LinkKind::RawHtml);
         assert!(doc.has_anchor("top"));
         assert!(doc.has_anchor("here"));
+    }
+
+    #[test]
+    fn a_raw_html_link_points_at_its_value() {
+        let text =
+            "<p>\n  <img\n    alt=\"x\"\n    src=\"pic.png\">\n</p>\n\nSee <a href='b.md'>b</a>.\n";
+        let doc = parse(text);
+        let spans: Vec<&str> = doc
+            .links
+            .iter()
+            .map(|l| &text[l.offset..l.offset + l.len])
+            .collect();
+        assert_eq!(spans, ["pic.png", "b.md"]);
     }
 }

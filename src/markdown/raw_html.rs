@@ -8,9 +8,9 @@ pub struct HtmlAttribute<'a> {
     pub tag: &'a str,
     pub name: &'a str,
     pub value: &'a str,
-    /// Byte offset of the value's tag (`<`) within the scanned text.
-    pub tag_offset: usize,
-    pub tag_len: usize,
+    /// Byte offset of the value within the scanned text (just inside its quotes), so a
+    /// finding points at the link itself, on its own line when the tag spans several.
+    pub value_offset: usize,
 }
 
 fn tag_regex() -> &'static Regex {
@@ -38,22 +38,20 @@ pub fn attributes(html: &str) -> Vec<HtmlAttribute<'_>> {
         let (Some(tag_name), Some(attrs)) = (tag.get(1), tag.get(2)) else {
             continue; // a comment
         };
-        let whole = tag.get(0).expect("whole match");
-        let tag_offset = whole.start();
-        let tag_len = whole.len();
         for attr in attribute_regex().captures_iter(attrs.as_str()) {
             let name = attr.get(1).expect("name group").as_str();
-            let value = attr
-                .get(2)
-                .or_else(|| attr.get(3))
-                .or_else(|| attr.get(4))
-                .map_or("", |m| m.as_str());
+            let value = attr.get(2).or_else(|| attr.get(3)).or_else(|| attr.get(4));
+            // An empty quoted value has no match of its own: it sits before the closing quote.
+            let value_offset = attrs.start()
+                + value.map_or_else(
+                    || attr.get(0).expect("whole attribute").end() - 1,
+                    |m| m.start(),
+                );
             found.push(HtmlAttribute {
                 tag: tag_name.as_str(),
                 name,
-                value,
-                tag_offset,
-                tag_len,
+                value: value.map_or("", |m| m.as_str()),
+                value_offset,
             });
         }
     }
@@ -88,8 +86,7 @@ pub fn rewrite_links(html: &str, mut rewrite: impl FnMut(&str) -> Option<String>
                 tag: tag_name.as_str(),
                 name,
                 value: "",
-                tag_offset: 0,
-                tag_len: 0,
+                value_offset: 0,
             };
             if !is_link(&probe) {
                 continue;
@@ -130,6 +127,11 @@ mod tests {
             .map(|a| a.value)
             .collect();
         assert_eq!(links, ["docs/x.md#y", "logo.png"]);
+        let at: Vec<&str> = attrs
+            .iter()
+            .map(|a| &html[a.value_offset..a.value_offset + a.value.len()])
+            .collect();
+        assert_eq!(at, ["docs/x.md#y", "logo.png", "top", "custom-id"]);
         assert_eq!(anchors, ["top", "custom-id"]);
     }
 
