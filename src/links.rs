@@ -154,7 +154,16 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
             } else {
                 format!("{rel}/{name}")
             };
-            if index.is_file(&candidate) {
+            // GitHub shows a folder's readme whatever its case (`readme.md`, `Readme.md`).
+            let found = if index.is_file(&candidate) {
+                Some(candidate)
+            } else {
+                index
+                    .case_insensitive(&candidate)
+                    .filter(|real| crate::discover::parent_of(real) == rel)
+                    .map(str::to_string)
+            };
+            if let Some(candidate) = found {
                 return Resolved::Local {
                     rel: candidate,
                     fragment,
@@ -271,6 +280,16 @@ pub fn root_prefix(page: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_folder_readme_is_found_whatever_its_case() {
+        let idx = index(&["guide/readme.md", "paths/p.md"]);
+        let Resolved::Local { rel, .. } = resolve("paths/p.md", "../guide/#setup", &idx) else {
+            panic!("not resolved");
+        };
+        assert_eq!(rel, "guide/readme.md");
+    }
+
     use super::*;
     use std::collections::BTreeSet;
 

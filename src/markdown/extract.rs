@@ -302,13 +302,14 @@ fn scan_html(doc: &mut ParsedDoc, html: &str, to_source: impl Fn(usize) -> usize
     for attr in raw_html::attributes(html) {
         if raw_html::is_link(&attr) {
             doc.links.push(DocLink {
-                dest: attr.value.to_string(),
+                dest: raw_html::decode_entities(attr.value).into_owned(),
                 offset: to_source(attr.value_offset),
                 len: attr.value.len(),
                 kind: LinkKind::RawHtml,
             });
         } else if raw_html::is_anchor(&attr) && !attr.value.is_empty() {
-            doc.anchors.insert(attr.value.to_string());
+            doc.anchors
+                .insert(raw_html::decode_entities(attr.value).into_owned());
         }
     }
 }
@@ -352,6 +353,13 @@ mod tests {
             kinds,
             [LinkKind::Inline, LinkKind::Autolink, LinkKind::Image]
         );
+    }
+
+    #[test]
+    fn raw_html_link_values_are_read_as_a_browser_reads_them() {
+        let doc = parse("<a href=\"a&amp;b.md\" id=\"x&amp;y\">x</a>\n");
+        assert_eq!(doc.links[0].dest, "a&b.md");
+        assert!(doc.has_anchor("x&y"));
     }
 
     #[test]

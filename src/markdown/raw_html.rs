@@ -94,7 +94,7 @@ pub fn rewrite_links(html: &str, mut rewrite: impl FnMut(&str) -> Option<String>
             let Some(value) = attr.get(2).or_else(|| attr.get(3)).or_else(|| attr.get(4)) else {
                 continue;
             };
-            if let Some(new_value) = rewrite(value.as_str()) {
+            if let Some(new_value) = rewrite(&decode_entities(value.as_str())) {
                 let start = attrs.start() + value.start();
                 let end = attrs.start() + value.end();
                 out.push_str(&html[last..start]);
@@ -107,8 +107,66 @@ pub fn rewrite_links(html: &str, mut rewrite: impl FnMut(&str) -> Option<String>
     out
 }
 
+/// An attribute value as a browser reads it: character references (`&amp;`, `&#38;`,
+/// `&#x26;`, and the few named ones URLs use) decoded. Anything else is left as written.
+pub fn decode_entities(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.contains('&') {
+        return value.into();
+    }
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let decoded = rest.find(';').filter(|&end| end <= 10).and_then(|end| {
+            let name = &rest[1..end];
+            let ch = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let number = name.strip_prefix('#')?;
+                    let code = match number.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => number.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((ch, end + 1))
+        });
+        match decoded {
+            Some((ch, len)) => {
+                out.push(ch);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn character_references_in_values_are_decoded() {
+        assert_eq!(super::decode_entities("a&amp;b.md"), "a&b.md");
+        assert_eq!(super::decode_entities("x&#38;y&#x26;z"), "x&y&z");
+        assert_eq!(
+            super::decode_entities("fish & chips&unknown;"),
+            "fish & chips&unknown;"
+        );
+        assert_eq!(super::decode_entities("plain.md"), "plain.md");
+    }
+
     use super::*;
 
     #[test]
