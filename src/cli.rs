@@ -377,6 +377,8 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
     if terminal.verbose {
         eprintln!("timings: {timings}");
     }
+    // As for check: the process ends here, so the site is not freed piece by piece.
+    std::mem::forget(prepared);
     if !terminal.quiet {
         println!(
             "built {pages} pages in {:.2} s → {}",
@@ -474,6 +476,9 @@ fn check(
             let _ = writeln!(out, "{}", report.summary);
         }
     }
+    // The process ends here: freeing thousands of parsed documents one by one would only
+    // delay the exit.
+    std::mem::forget(site);
     if report.summary.errors > 0 || (deny_warnings && report.summary.warnings > 0) {
         EXIT_CONTENT
     } else {

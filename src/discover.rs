@@ -31,6 +31,16 @@ pub struct DiscoverOptions<'a> {
 
 impl FileIndex {
     pub fn scan(root: &Path, options: &DiscoverOptions) -> std::io::Result<FileIndex> {
+        FileIndex::scan_with(root, options, |_| {})
+    }
+
+    /// [`FileIndex::scan`], calling `on_markdown` with each Markdown file to read as soon as
+    /// it is found, so reading can start before the walk ends.
+    pub fn scan_with(
+        root: &Path,
+        options: &DiscoverOptions,
+        mut on_markdown: impl FnMut(&str),
+    ) -> std::io::Result<FileIndex> {
         let canonical_root = root.canonicalize()?;
         let mut index = FileIndex::default();
         index.dirs.insert(String::new());
@@ -81,6 +91,9 @@ impl FileIndex {
                 // reported, never read, so content cannot pull in files from elsewhere.
                 match entry.path().canonicalize() {
                     Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {
+                        if is_markdown(&rel) && !in_hidden_folder(&rel) {
+                            on_markdown(&rel);
+                        }
                         index.add_file(rel);
                     }
                     Ok(target) if target.starts_with(&canonical_root) && target.is_dir() => {
@@ -100,6 +113,9 @@ impl FileIndex {
                 index.by_lowercase.insert(rel.to_lowercase(), rel.clone());
                 index.dirs.insert(rel);
             } else if file_type.is_file() {
+                if is_markdown(&rel) && !in_hidden_folder(&rel) {
+                    on_markdown(&rel);
+                }
                 index.add_file(rel);
             } else {
                 // A FIFO would block the read forever, a device could be endless.

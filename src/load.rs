@@ -6,7 +6,6 @@ use crate::diagnostics::{Diagnostic, Severity};
 use crate::discover::{DiscoverOptions, FileIndex};
 use crate::markdown::{self, ParsedDoc};
 use crate::source::SourceFile;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -129,19 +128,6 @@ impl Project {
         if let Ok(rel) = build_dir.strip_prefix(&content_dir) {
             exclude_dirs.push(crate::discover::relative(Path::new(""), rel));
         }
-        let index = FileIndex::scan(
-            &content_dir,
-            &DiscoverOptions {
-                exclude_dirs,
-                ignore: ignore.as_ref(),
-                index_hidden: layout == Layout::PlainMarkdown,
-            },
-        )
-        .map_err(|err| LoadError::Io {
-            path: content_dir.clone(),
-            message: err.to_string(),
-        })?;
-
         let display_prefix = crate::discover::relative(project_dir, &content_dir);
         let display = |rel: &str| {
             if display_prefix.is_empty() || display_prefix == "." {
@@ -150,55 +136,76 @@ impl Project {
                 format!("{display_prefix}/{rel}")
             }
         };
-        let markdown: Vec<&String> = index.markdown_files().collect();
-        let read: Vec<Result<Arc<Doc>, Box<Diagnostic>>> = markdown
-            .par_iter()
-            .map(|rel| {
-                let path = content_dir.join(rel.as_str());
-                // Taken before reading: a save between the two is seen next time.
-                let stamp = stamp_of(&path);
-                if let Some(reuse) = &reuse
-                    && let Some(old) = reuse.docs.get(rel.as_str())
-                    && stamp.is_some()
-                    && old.stamp == stamp
-                    && !reuse.changed.contains(&path)
-                {
-                    return Ok(old.clone());
-                }
-                let display_path = display(rel);
-                let bytes = std::fs::read(&path).map_err(|err| {
-                    Box::new(Diagnostic::file_level(
-                        Severity::Error,
-                        "unreadable-file",
-                        &display_path,
-                        format!("cannot read file: {err}"),
-                    ))
-                })?;
-                let text = String::from_utf8(bytes).map_err(|err| {
-                    let offset = err.utf8_error().valid_up_to();
-                    let mut d = Diagnostic::file_level(
-                        Severity::Error,
-                        "invalid-utf8",
-                        &display_path,
-                        format!("file is not valid UTF-8 (first bad byte at offset {offset})"),
-                    );
-                    // Point at the bad byte, so an editor jumps to it: the bytes before it
-                    // are valid, so its line and column can be counted.
-                    let valid = std::str::from_utf8(&err.as_bytes()[..offset]).unwrap_or("");
-                    let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
-                    d.line = valid.matches('\n').count() + 1;
-                    d.column = valid[line_start..].chars().count() + 1;
-                    Box::new(d)
-                })?;
-                let source = SourceFile::new(display_path, rel.to_string(), text);
-                let parsed = markdown::parse(&source.text);
-                Ok(Arc::new(Doc {
-                    source,
-                    parsed,
-                    stamp,
-                }))
-            })
-            .collect();
+        let read_doc = |rel: &str| -> Result<Arc<Doc>, Box<Diagnostic>> {
+            let path = content_dir.join(rel);
+            // Taken before reading: a save between the two is seen next time.
+            let stamp = stamp_of(&path);
+            if let Some(reuse) = &reuse
+                && let Some(old) = reuse.docs.get(rel)
+                && stamp.is_some()
+                && old.stamp == stamp
+                && !reuse.changed.contains(&path)
+            {
+                return Ok(old.clone());
+            }
+            let display_path = display(rel);
+            let bytes = std::fs::read(&path).map_err(|err| {
+                Box::new(Diagnostic::file_level(
+                    Severity::Error,
+                    "unreadable-file",
+                    &display_path,
+                    format!("cannot read file: {err}"),
+                ))
+            })?;
+            let text = String::from_utf8(bytes).map_err(|err| {
+                let offset = err.utf8_error().valid_up_to();
+                let mut d = Diagnostic::file_level(
+                    Severity::Error,
+                    "invalid-utf8",
+                    &display_path,
+                    format!("file is not valid UTF-8 (first bad byte at offset {offset})"),
+                );
+                // Point at the bad byte, so an editor jumps to it: the bytes before it
+                // are valid, so its line and column can be counted.
+                let valid = std::str::from_utf8(&err.as_bytes()[..offset]).unwrap_or("");
+                let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+                d.line = valid.matches('\n').count() + 1;
+                d.column = valid[line_start..].chars().count() + 1;
+                Box::new(d)
+            })?;
+            let source = SourceFile::new(display_path, rel.to_string(), text);
+            let parsed = markdown::parse(&source.text);
+            Ok(Arc::new(Doc {
+                source,
+                parsed,
+                stamp,
+            }))
+        };
+        // Files are read and parsed on the pool while this thread goes on walking.
+        let read = std::sync::Mutex::new(Vec::new());
+        let index = rayon::in_place_scope(|scope| {
+            FileIndex::scan_with(
+                &content_dir,
+                &DiscoverOptions {
+                    exclude_dirs,
+                    ignore: ignore.as_ref(),
+                    index_hidden: layout == Layout::PlainMarkdown,
+                },
+                |rel| {
+                    let rel = rel.to_string();
+                    let (read, read_doc) = (&read, &read_doc);
+                    scope.spawn(move |_| {
+                        let result = read_doc(&rel);
+                        read.lock().unwrap_or_else(|e| e.into_inner()).push(result);
+                    });
+                },
+            )
+        })
+        .map_err(|err| LoadError::Io {
+            path: content_dir.clone(),
+            message: err.to_string(),
+        })?;
+        let read = read.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut docs = BTreeMap::new();
         let mut load_diagnostics = Vec::new();
         for result in read {
@@ -209,6 +216,8 @@ impl Project {
                 Err(diagnostic) => load_diagnostics.push(*diagnostic),
             }
         }
+        // Files finish reading in any order; findings are listed in a stable one.
+        load_diagnostics.sort_by(|a, b| a.file.cmp(&b.file));
         for (rel, reason) in &index.skipped {
             load_diagnostics.push(Diagnostic::file_level(
                 Severity::Warning,

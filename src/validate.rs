@@ -7,7 +7,8 @@ use crate::links::{Resolved, resolve};
 use crate::load::{Doc, Layout};
 use crate::markdown::{DocLink, LinkKind};
 use crate::model::Site;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Which Markdown files to check links in.
 pub enum Scope<'a> {
@@ -92,25 +93,43 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
     }
 
     let mut summary = Summary::default();
-    for (rel, doc) in &project.docs {
-        if let Scope::Files(files) = &scope
-            && !files.contains(rel)
-        {
-            continue;
-        }
+    let docs: Vec<(&String, &std::sync::Arc<crate::load::Doc>)> = project
+        .docs
+        .iter()
+        .filter(|(rel, _)| match &scope {
+            Scope::Files(files) => files.contains(*rel),
+            Scope::All => true,
+        })
+        .collect();
+    let mut covered_by_file: HashMap<&str, HashSet<usize>> = HashMap::new();
+    for (rel, offset) in &covered {
+        covered_by_file.entry(rel).or_default().insert(*offset);
+    }
+    // Each document's links are checked on every core; the findings are sorted below.
+    let per_doc: Vec<(usize, Vec<Diagnostic>)> = docs
+        .par_iter()
+        .map(|(rel, doc)| {
+            let mut found = Vec::new();
+            for link in &doc.parsed.links {
+                if covered_by_file
+                    .get(rel.as_str())
+                    .is_some_and(|offsets| offsets.contains(&link.offset))
+                    || excludes.iter().any(|re| re.is_match(&link.dest))
+                {
+                    continue;
+                }
+                if let Some(mut diagnostic) = check_link(site, doc, &link.dest, link.kind) {
+                    point_at_link(doc, link, &mut diagnostic);
+                    found.push(diagnostic);
+                }
+            }
+            (doc.parsed.links.len(), found)
+        })
+        .collect();
+    for (links, found) in per_doc {
         summary.files_checked += 1;
-        for link in &doc.parsed.links {
-            summary.links_checked += 1;
-            if covered.contains(&(rel.clone(), link.offset))
-                || excludes.iter().any(|re| re.is_match(&link.dest))
-            {
-                continue;
-            }
-            if let Some(mut diagnostic) = check_link(site, doc, &link.dest, link.kind) {
-                point_at_link(doc, link, &mut diagnostic);
-                diagnostics.push(diagnostic);
-            }
-        }
+        summary.links_checked += links;
+        diagnostics.extend(found);
     }
     if let BrokenLinkPolicy::Warn = project.config.build.on_broken_links
         && matches!(scope, Scope::Files(_))
