@@ -98,7 +98,12 @@ def main():
     env = dict(os.environ, XDG_CACHE_HOME=os.path.join(args.out, "cache"))
 
     samples = {name: [] for name in tools}
-    warm = {"pathbook build (no change)": []}
+    warm = {"pathbook build (no change)": [], "pathbook build (one module changed)": []}
+    # An author's typical save: a sentence added at the end of one module, its title and
+    # summary unchanged.
+    module = sorted(os.listdir(os.path.join(corpus, "content", "modules")))[len(tools)]
+    readme = os.path.join(corpus, "content", "modules", module, "README.md")
+    original = open(readme, encoding="utf-8").read()
     for run in range(args.runs):
         # Alternate tools within each round so machine noise spreads over all of them.
         for name, (command, cwd, output) in tools.items():
@@ -109,9 +114,16 @@ def main():
             samples[name].append(timed(command, cwd, env))
         command, cwd, _ = tools["pathbook build"]
         warm["pathbook build (no change)"].append(timed(command, cwd, env))
+        with open(readme, "w", encoding="utf-8") as f:
+            f.write(original + f"\nOne more sentence, saved in round {run}.\n")
+        try:
+            warm["pathbook build (one module changed)"].append(timed(command, cwd, env))
+        finally:
+            with open(readme, "w", encoding="utf-8") as f:
+                f.write(original)
 
     print(f"corpus: {args.modules} modules, {args.paths} paths; {args.runs} alternating runs; "
-          f"{os.cpu_count()} cores\n")
+          f"{os.cpu_count()} cores; edited module: {module}\n")
     print("| tool | median wall | peak memory | output |")
     print("|---|---|---|---|")
     rows = dict(samples, **warm)
