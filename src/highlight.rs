@@ -2,14 +2,14 @@
 //! light and dark themes and a page needs no JavaScript to be read.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::io::{Read, Write};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock, RwLock};
 use syntect::highlighting::ThemeSet;
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::html::{ClassStyle, css_for_theme_with_class_style, line_tokens_to_classed_spans};
+use syntect::parsing::{BasicScopeStackOp, ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -63,25 +63,152 @@ pub fn highlight(code: &str, lang: Option<&str>) -> Arc<str> {
 }
 
 fn highlight_uncached(code: &str, lang: Option<&str>) -> String {
-    let set = syntaxes();
-    let syntax = lang.and_then(|lang| {
-        let lang = canonical_language(lang);
-        set.find_syntax_by_token(lang)
-            .or_else(|| set.find_syntax_by_token(&lang.to_ascii_lowercase()))
-    });
-    let Some(syntax) = syntax else {
-        return escape(code);
-    };
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        if generator
-            .parse_html_for_line_which_includes_newline(line)
-            .is_err()
-        {
+    SCRATCH.with(|scratch| {
+        let scratch = &mut *scratch.borrow_mut();
+        let Some(start) = lang.and_then(|lang| scratch.start_state(lang)) else {
             return escape(code);
+        };
+        scratch
+            .classed_html(code, start)
+            .unwrap_or_else(|| escape(code))
+    })
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+}
+
+/// Per-thread memos, so the threads that render pages in parallel share no lock (syntect
+/// locks its global scope repository for every span it names).
+#[derive(Default)]
+struct Scratch {
+    /// Fence language as written → the parser state a block in it starts from.
+    languages: HashMap<Box<str>, Option<ParseState>>,
+    /// Scope → its `<span class="hl-…">` opening tag.
+    open_tags: HashMap<Scope, Box<str>, BuildHasherDefault<ScopeHasher>>,
+}
+
+impl Scratch {
+    fn start_state(&mut self, lang: &str) -> Option<ParseState> {
+        if let Some(state) = self.languages.get(lang) {
+            return state.clone();
+        }
+        let set = syntaxes();
+        let canonical = canonical_language(lang);
+        let state = set
+            .find_syntax_by_token(canonical)
+            .or_else(|| set.find_syntax_by_token(&canonical.to_ascii_lowercase()))
+            .map(ParseState::new);
+        self.languages.insert(lang.into(), state.clone());
+        state
+    }
+
+    /// What `ClassedHTMLGenerator` (with [`CLASS_STYLE`]) makes of `code`, byte for byte,
+    /// written straight into one buffer; `None` where it would fail.
+    fn classed_html(&mut self, code: &str, mut state: ParseState) -> Option<String> {
+        let set = syntaxes();
+        let mut stack = ScopeStack::new();
+        let mut out = String::with_capacity(code.len() * 4);
+        let mut open_spans = 0isize;
+        for line in LinesWithEndings::from(code) {
+            let ops = state.parse_line(line, set).ok()?;
+            // Mirrors `syntect::html::line_tokens_to_classed_spans`, including its quirks:
+            // a span closed before any text is dropped (only the innermost such one), and
+            // the empty-span tracking starts afresh on every line.
+            let mut cur = 0;
+            let mut span_empty = false;
+            let mut span_start = 0;
+            for (at, op) in &ops {
+                let at = *at;
+                if at > cur {
+                    span_empty = false;
+                    escape_into(&mut out, &line[cur..at]);
+                    cur = at;
+                }
+                let open_tags = &mut self.open_tags;
+                stack
+                    .apply_with_hook(op, |basic, _| match basic {
+                        BasicScopeStackOp::Push(scope) => {
+                            span_start = out.len();
+                            span_empty = true;
+                            out.push_str(open_tags.entry(scope).or_insert_with(|| open_tag(scope)));
+                            open_spans += 1;
+                        }
+                        BasicScopeStackOp::Pop => {
+                            if span_empty {
+                                out.truncate(span_start);
+                            } else {
+                                out.push_str("</span>");
+                            }
+                            open_spans -= 1;
+                            span_empty = false;
+                        }
+                    })
+                    .ok()?;
+            }
+            escape_into(&mut out, &line[cur..]);
+        }
+        for _ in 0..open_spans {
+            out.push_str("</span>");
+        }
+        Some(out)
+    }
+}
+
+/// The opening tag syntect writes for `scope`, taken from syntect itself so the class names
+/// cannot drift from what the stylesheet (also syntect's) expects.
+fn open_tag(scope: Scope) -> Box<str> {
+    let (html, _) = line_tokens_to_classed_spans(
+        " ",
+        &[(0, ScopeStackOp::Push(scope))],
+        CLASS_STYLE,
+        &mut ScopeStack::new(),
+    )
+    .expect("a push cannot fail");
+    html.strip_suffix(' ')
+        .expect("the text follows the tag")
+        .into()
+}
+
+/// Scopes are two `u64`s of packed atom numbers, mostly zero in their low bits: a multiply
+/// folded back on itself spreads them over the table, where SipHash would be slow.
+#[derive(Default)]
+struct ScopeHasher(u64);
+
+impl Hasher for ScopeHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
         }
     }
-    generator.finalize()
+
+    fn write_u64(&mut self, n: u64) {
+        let product = u128::from(self.0 ^ n) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The same five characters as `syntect::escape::Escape`.
+fn escape_into(out: &mut String, text: &str) {
+    let mut last = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'&' => "&amp;",
+            b'\'' => "&#39;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&text[last..i]);
+        out.push_str(entity);
+        last = i + 1;
+    }
+    out.push_str(&text[last..]);
 }
 
 #[derive(Default)]
@@ -266,6 +393,327 @@ mod tests {
         assert!(css.contains(".hl-code"));
         assert!(css.contains(":root[data-theme=\"dark\"] .hl-"));
         assert!(css.contains("prefers-color-scheme: dark"));
+    }
+
+    /// The highlighting that `highlight_uncached` must match byte for byte: syntect's own
+    /// generator, as pathbook used it before emitting spans itself.
+    fn reference(code: &str, lang: Option<&str>) -> String {
+        use syntect::html::ClassedHTMLGenerator;
+        let set = syntaxes();
+        let syntax = lang.and_then(|lang| {
+            let lang = canonical_language(lang);
+            set.find_syntax_by_token(lang)
+                .or_else(|| set.find_syntax_by_token(&lang.to_ascii_lowercase()))
+        });
+        let Some(syntax) = syntax else {
+            return escape(code);
+        };
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, CLASS_STYLE);
+        for line in LinesWithEndings::from(code) {
+            if generator
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
+                return escape(code);
+            }
+        }
+        generator.finalize()
+    }
+
+    fn assert_same(code: &str, lang: Option<&str>) {
+        let ours = highlight_uncached(code, lang);
+        let theirs = reference(code, lang);
+        assert!(
+            ours == theirs,
+            "{lang:?} {code:?}\nours:   {ours}\ntheirs: {theirs}"
+        );
+    }
+
+    const SAMPLES: &[(&str, &str)] = &[
+        (
+            "python",
+            "import os\n\n@decorator\ndef f(x: int = 1, *args) -> str:\n    \"\"\"Doc\n    string <b> & 'q'\n    \"\"\"\n    return f\"{x!r:>10}\" if x < 1 else b'\\x00'  # comment\n\nclass C(Base):\n\tpass\n",
+        ),
+        (
+            "rust",
+            "/// Doc <comment>\n#[derive(Debug)]\npub struct S<'a> { x: &'a str }\n/* block\n   comment */\nfn main() {\n    let r = r#\"raw \"str\"\n    \"#;\n    println!(\"{} & {}\", 1 << 2, 'c');\n}\n",
+        ),
+        (
+            "bash",
+            "#!/usr/bin/env bash\nset -euo pipefail\ncat <<EOF > out.txt\nhello $USER & <you>\nEOF\nfor f in *.md; do\n  echo \"${f%.md}\" '$(not)' $(date) | grep -q x && exit 1\ndone\n",
+        ),
+        (
+            "yaml",
+            "# config\nkey: value\nlist:\n  - 'a'\n  - \"b\"\nblock: |\n  line one <x>\n  line two & three\nanchor: &a {x: 1}\nref: *a\n",
+        ),
+        (
+            "json",
+            "{\n  \"a\": [1, 2.5e3, true, null],\n  \"s\": \"<tag> & \\\"q\\\" \\u00e9\"\n}\n",
+        ),
+        (
+            "javascript",
+            "// comment\nconst re = /a<b>/g;\nlet t = `multi\nline ${x + `nested`} template`;\n/* block\n * comment */\nclass A extends B { async *gen() { yield await x?.y ?? 'z'; } }\n",
+        ),
+        (
+            "sql",
+            "-- comment\nSELECT a, count(*) AS \"Total\"\nFROM t /* multi\n line */ WHERE s = 'it''s <x>' AND n >= 1.5\nGROUP BY a;\n",
+        ),
+        (
+            "go",
+            "package main\n\nimport \"fmt\"\n\nfunc main() {\n\ts := `raw\nstring <x>`\n\tif err != nil && x < 1 {\n\t\tfmt.Println(s, 'c')\n\t}\n}\n",
+        ),
+        ("ts", "const x: number = 1 < 2 ? 3 : 4;\n"),
+        ("shell", "$ ls -la | wc -l\n"),
+        ("Dockerfile", "FROM rust:1\nRUN cargo build\n"),
+        (
+            "html",
+            "<!DOCTYPE html>\n<p class=\"x\">a &amp; b</p>\n<script>\nlet x = '<';\n</script>\n<style>\np { color: red; }\n</style>\n",
+        ),
+        (
+            "markdown",
+            "# Title\n\n- item *em* `code`\n\n```python\nx = 1\n```\n\n> quote\n",
+        ),
+        (
+            "php",
+            "<?php\n$x = \"a $y\";\necho <<<EOT\nhere $x\nEOT;\n?>\n<b>html</b>\n",
+        ),
+        (
+            "cpp",
+            "#include <vector>\ntemplate <typename T>\nauto f(T t) -> decltype(t) { return t; } // c\n",
+        ),
+        (
+            "c",
+            "#define X(a) ((a) < 0)\nint main(void) { return X(1); }\n",
+        ),
+        (
+            "java",
+            "@Override\npublic <T> List<T> f() { return null; }\n",
+        ),
+        (
+            "ruby",
+            "def f\n  puts \"#{x} <y>\" if x\nend\n=begin\ndoc\n=end\n",
+        ),
+        ("css", "a:hover > b::after { content: '<'; color: #fff; }\n"),
+        (
+            "xml",
+            "<?xml version=\"1.0\"?>\n<!-- c -->\n<a b=\"c\"><![CDATA[<x>]]></a>\n",
+        ),
+        ("toml", "[a]\nb = \"c\" # d\ne = '''\nmulti\n'''\n"),
+        ("diff", "--- a\n+++ b\n@@ -1 +1 @@\n-old <x>\n+new & y\n"),
+    ];
+
+    #[test]
+    fn spans_match_syntects_generator() {
+        for (lang, code) in SAMPLES {
+            assert_same(code, Some(lang));
+            // The same code with no trailing newline, and cut short mid-construct.
+            assert_same(code.trim_end_matches('\n'), Some(lang));
+            for cut in [code.len() / 3, code.len() / 2, code.len() * 2 / 3] {
+                let cut = (cut..code.len())
+                    .find(|&i| code.is_char_boundary(i))
+                    .unwrap();
+                assert_same(&code[..cut], Some(lang));
+            }
+        }
+    }
+
+    #[test]
+    fn edge_cases_match_syntects_generator() {
+        for lang in [
+            "python",
+            "rust",
+            "bash",
+            "yaml",
+            "json",
+            "javascript",
+            "sql",
+            "go",
+        ] {
+            for code in [
+                "",
+                "\n",
+                "\n\n\n",
+                "x",
+                "<>&\"'",
+                "'<>&\"'\n\"<>&'\"\n",
+                "\tindented\twith\ttabs\n",
+                "unicode: é ü 漢字 🚀 \u{200b}\n\"ünïcödé 🚀\"\n",
+                "\r\nwindows\r\nline endings\r\n",
+                "/* open comment\nnever closed",
+                "\"open string\nnever closed",
+                "}}}}))))]]]]\n",
+            ] {
+                assert_same(code, Some(lang));
+            }
+        }
+        for lang in [
+            None,
+            Some("no-such-lang"),
+            Some(""),
+            Some("PYTHON"),
+            Some("Rust"),
+        ] {
+            assert_same("a < b && c > \"d\" 'e'\n", lang);
+        }
+        assert_eq!(highlight_uncached("<b>\"", Some("nope")), "&lt;b&gt;\"");
+    }
+
+    #[test]
+    fn random_text_matches_syntects_generator() {
+        // Fragments that open and close strings, comments, heredocs and templates in the
+        // fixture languages, shuffled into lines no grammar expects.
+        const PIECES: &[&str] = &[
+            "\"",
+            "'",
+            "`",
+            "/*",
+            "*/",
+            "//",
+            "#",
+            "--",
+            "\n",
+            "\n",
+            "\n",
+            " ",
+            "\t",
+            "<",
+            ">",
+            "&",
+            "x",
+            "let ",
+            "def ",
+            "fn ",
+            "{",
+            "}",
+            "(",
+            ")",
+            "[",
+            "]",
+            "${",
+            "$(",
+            "<<EOF\n",
+            "EOF\n",
+            "r#\"",
+            "\"#",
+            "\"\"\"",
+            ": ",
+            "- ",
+            "|\n",
+            "1.5",
+            "é",
+            "🚀",
+            "\\",
+            "=",
+            "SELECT ",
+            "func ",
+            "<?php ",
+            "?>",
+            "<script>",
+            "</script>",
+            "@",
+            "!",
+            ",",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let langs = [
+            "python",
+            "rust",
+            "bash",
+            "yaml",
+            "json",
+            "javascript",
+            "sql",
+            "go",
+            "html",
+            "php",
+            "markdown",
+            "ruby",
+        ];
+        for round in 0..600 {
+            let len = 1 + next(60);
+            let code: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            assert_same(&code, Some(langs[round % langs.len()]));
+        }
+    }
+
+    /// Highlights every fenced block of a corpus both ways and prints the time per line:
+    /// `PATHBOOK_HL_CORPUS=<content dir> cargo test --release --lib highlight::tests::timing
+    /// -- --ignored --nocapture` (one thread; syntaxes loaded and regexes compiled first).
+    #[test]
+    #[ignore]
+    fn timing() {
+        use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+        use std::time::Instant;
+        let root = std::env::var("PATHBOOK_HL_CORPUS")
+            .unwrap_or_else(|_| "/tmp/pathbook-bench/corpus-5000/content".into());
+        let mut blocks: Vec<(Option<String>, String)> = Vec::new();
+        for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_none_or(|e| e != "md") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let mut open: Option<(Option<String>, String)> = None;
+            for event in Parser::new_ext(&text, crate::markdown::options()) {
+                match event {
+                    Event::Start(Tag::CodeBlock(kind)) => {
+                        let lang = match kind {
+                            CodeBlockKind::Fenced(info) => fence_language(&info),
+                            CodeBlockKind::Indented => None,
+                        };
+                        open = Some((lang, String::new()));
+                    }
+                    Event::Text(text) => {
+                        if let Some((_, code)) = open.as_mut() {
+                            code.push_str(&text);
+                        }
+                    }
+                    Event::End(TagEnd::CodeBlock) => blocks.extend(open.take()),
+                    _ => {}
+                }
+            }
+        }
+        let lines: usize = blocks.iter().map(|(_, code)| code.lines().count()).sum();
+        let distinct: std::collections::HashSet<_> = blocks.iter().collect();
+        println!(
+            "{} blocks ({} distinct), {lines} lines under {root}",
+            blocks.len(),
+            distinct.len()
+        );
+        let theirs: Vec<String> = blocks
+            .iter()
+            .map(|(lang, code)| reference(code, lang.as_deref()))
+            .collect();
+        let time = |name: &str, f: &dyn Fn(&str, Option<&str>) -> String| {
+            let start = Instant::now();
+            let out: Vec<String> = blocks
+                .iter()
+                .map(|(lang, code)| f(code, lang.as_deref()))
+                .collect();
+            let elapsed = start.elapsed();
+            println!(
+                "{name:>8}: {:>7.1} ms, {:>5.0} ns/line",
+                elapsed.as_secs_f64() * 1e3,
+                elapsed.as_nanos() as f64 / lines as f64
+            );
+            out
+        };
+        for _ in 0..2 {
+            time("syntect", &reference);
+            let ours = time("pathbook", &highlight_uncached);
+            assert!(ours == theirs, "output differs");
+        }
+        let start = Instant::now();
+        let keys = blocks.iter().fold(0, |all, (lang, code)| {
+            all ^ cache_key(code, lang.as_deref())
+        });
+        println!("cache keys: {:?} ({keys:x})", start.elapsed());
     }
 
     #[test]
