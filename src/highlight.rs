@@ -104,12 +104,11 @@ struct Scratch {
 
 impl Scratch {
     fn start(&mut self, lang: &str) -> Option<State> {
-        if let Some(Some(State::Known(id))) = self.languages.get(lang) {
-            return Some(State::Known(*id));
-        }
         let state = match self.languages.get(lang) {
+            Some(Some(State::Known(id))) => return Some(State::Known(*id)),
+            // Its start state found no room in the memo: perhaps there is room now.
             Some(Some(State::Parsed(state))) => state.clone(),
-            Some(_) => return None,
+            Some(None) => return None,
             None => {
                 let set = syntaxes();
                 let canonical = canonical_language(lang);
@@ -399,7 +398,8 @@ impl Hasher for FoldHasher {
         }
         let mut tail = [0u8; 8];
         tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        self.write_u64(u64::from_le_bytes(tail) ^ bytes.len() as u64);
+        // The length in the top byte, which a tail of under 8 bytes leaves empty.
+        self.write_u64(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
     }
 
     fn write_u32(&mut self, n: u32) {
