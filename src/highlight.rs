@@ -49,19 +49,32 @@ pub fn fence_language(info: &str) -> Option<String> {
 /// `build` that found the disk cache) highlights only blocks it has not seen before.
 pub fn highlight(code: &str, lang: Option<&str>) -> Arc<str> {
     let key = cache_key(code, lang);
-    if let Some(hit) = cache()
+    let hit = cache()
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .entries
         .get(&key)
-    {
-        return hit.clone();
+        .and_then(|packed| unpack(packed));
+    if let Some(html) = hit {
+        return html;
     }
     let html = highlight_uncached(code, lang);
+    let packed = pack(&html);
     let mut cache = cache().write().unwrap_or_else(|e| e.into_inner());
-    cache.entries.insert(key, html.clone());
+    cache.entries.insert(key, packed);
     cache.dirty = true;
     html
+}
+
+/// Cached HTML is kept LZ4-compressed: highlighted code repeats its class names endlessly,
+/// so a site's cache is a tenth of the size, and unpacking a block costs microseconds.
+fn pack(html: &str) -> Box<[u8]> {
+    lz4_flex::block::compress_prepend_size(html.as_bytes()).into_boxed_slice()
+}
+
+fn unpack(packed: &[u8]) -> Option<Arc<str>> {
+    let bytes = lz4_flex::block::decompress_size_prepended(packed).ok()?;
+    String::from_utf8(bytes).ok().map(Arc::from)
 }
 
 fn highlight_uncached(code: &str, lang: Option<&str>) -> Arc<str> {
@@ -443,7 +456,8 @@ fn escape_into(out: &mut String, text: &str) {
 
 #[derive(Default)]
 struct Cache {
-    entries: HashMap<u64, Arc<str>>,
+    /// Content key → the block's HTML, packed by [`pack`].
+    entries: HashMap<u64, Box<[u8]>>,
     /// Entries were added since the cache was loaded, so it is worth saving.
     dirty: bool,
 }
@@ -467,7 +481,7 @@ fn cache_key(code: &str, lang: Option<&str>) -> u64 {
 /// different versions may highlight differently.
 fn cache_header() -> String {
     format!(
-        "pathbook-highlight-cache {} syntect-5\n",
+        "pathbook-highlight-cache {} syntect-5 lz4-per-entry\n",
         env!("CARGO_PKG_VERSION")
     )
 }
@@ -498,35 +512,31 @@ pub fn load_cache(file: &Path) {
     if reader.read_to_end(&mut bytes).is_err() {
         return;
     }
-    let header = cache_header();
-    let Some(compressed) = bytes.strip_prefix(header.as_bytes()) else {
+    let Some(loaded) = parse_cache(&bytes) else {
         return;
     };
-    let Ok(bytes) = lz4_flex::block::decompress_size_prepended(compressed) else {
-        return;
-    };
-    let mut rest = bytes.as_slice();
-    let mut loaded = HashMap::new();
-    while rest.len() >= 12 {
-        let key = u64::from_le_bytes(rest[..8].try_into().expect("8 bytes"));
-        let len = u32::from_le_bytes(rest[8..12].try_into().expect("4 bytes")) as usize;
-        let Some(value) = rest.get(12..12 + len) else {
-            return;
-        };
-        let Ok(html) = std::str::from_utf8(value) else {
-            return;
-        };
-        loaded.insert(key, Arc::from(html));
-        rest = &rest[12 + len..];
-    }
     let mut cache = cache().write().unwrap_or_else(|e| e.into_inner());
-    for (key, html) in loaded {
-        cache.entries.entry(key).or_insert(html);
+    for (key, packed) in loaded {
+        cache.entries.entry(key).or_insert(packed);
     }
 }
 
+/// The entries of a cache file's bytes; `None` for a foreign, older or damaged file.
+fn parse_cache(bytes: &[u8]) -> Option<HashMap<u64, Box<[u8]>>> {
+    let mut rest = bytes.strip_prefix(cache_header().as_bytes())?;
+    let mut loaded = HashMap::new();
+    while !rest.is_empty() {
+        let key = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
+        let len = u32::from_le_bytes(rest.get(8..12)?.try_into().ok()?) as usize;
+        loaded.insert(key, Box::from(rest.get(12..12 + len)?));
+        rest = &rest[12 + len..];
+    }
+    Some(loaded)
+}
+
 /// Writes the cache when it gained entries, keeping only blocks used by the latest build
-/// would be nicer; keeping all is simpler and the file stays a few MB.
+/// would be nicer; keeping all is simpler and the file stays a few MB. Entries are written
+/// as they are kept, packed, so saving needs no second copy of the cache.
 pub fn save_cache(file: &Path) -> std::io::Result<()> {
     let cache = cache().read().unwrap_or_else(|e| e.into_inner());
     if !cache.dirty {
@@ -535,21 +545,16 @@ pub fn save_cache(file: &Path) -> std::io::Result<()> {
     if let Some(parent) = file.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    let mut raw = Vec::new();
-    for (key, html) in &cache.entries {
-        raw.extend_from_slice(&key.to_le_bytes());
-        raw.extend_from_slice(&(html.len() as u32).to_le_bytes());
-        raw.extend_from_slice(html.as_bytes());
+    let staging = file.with_extension(format!("tmp{}", std::process::id()));
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&staging)?);
+    out.write_all(cache_header().as_bytes())?;
+    for (key, packed) in &cache.entries {
+        out.write_all(&key.to_le_bytes())?;
+        out.write_all(&(packed.len() as u32).to_le_bytes())?;
+        out.write_all(packed)?;
     }
     drop(cache);
-    // Highlighted HTML repeats its class names endlessly; LZ4 shrinks it about tenfold
-    // and decompresses faster than the disk reads it.
-    let compressed = lz4_flex::block::compress_prepend_size(&raw);
-    let staging = file.with_extension(format!("tmp{}", std::process::id()));
-    let mut out = std::fs::File::create(&staging)?;
-    out.write_all(cache_header().as_bytes())?;
-    out.write_all(&compressed)?;
-    out.sync_all()?;
+    out.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     std::fs::rename(&staging, file)
 }
 
@@ -593,6 +598,27 @@ fn scope_rules(css: &str, scope: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_cache_file_round_trips_and_refuses_damage() {
+        let code = "fn cached() -> u8 { 7 }\n";
+        let html = highlight(code, Some("rust"));
+        let dir = std::env::temp_dir().join(format!("pathbook-hl-test-{}", std::process::id()));
+        let file = dir.join("cache.bin");
+        cache().write().unwrap().dirty = true;
+        save_cache(&file).unwrap();
+        let bytes = std::fs::read(&file).unwrap();
+        let entries = parse_cache(&bytes).expect("a cache file we wrote parses");
+        let packed = &entries[&cache_key(code, Some("rust"))];
+        assert_eq!(unpack(packed).as_deref(), Some(&*html));
+        assert!(
+            parse_cache(&bytes[..bytes.len() - 1]).is_none(),
+            "a cut file is refused"
+        );
+        assert!(parse_cache(b"some other file").is_none());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
     use super::*;
 
     #[test]
