@@ -341,10 +341,14 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
     let written = match output::unchanged_site(&dest, &keys) {
         Some(files) => Ok(files.iter().filter(|f| f.ends_with(".html")).count()),
         None => output::write_atomically(&dest, |staging| {
-            let pages = prepared
+            let stats = prepared
                 .renderer()
                 .render_all(staging)
                 .map_err(|err| output::OutputError(err.to_string()))?;
+            if terminal.verbose {
+                eprintln!("thread time: {stats}");
+            }
+            let pages = stats.pages;
             if crate::render::Sink::reuse(staging, COPIES_JOB, copies_key).is_none() {
                 for (rel, source) in &copies {
                     staging.copy(rel, source)?;

@@ -77,7 +77,24 @@ fn unpack(packed: &[u8]) -> Option<Arc<str>> {
     String::from_utf8(bytes).ok().map(Arc::from)
 }
 
+/// Thread time spent highlighting so far, for the build's stage profile.
+pub fn busy() -> std::time::Duration {
+    std::time::Duration::from_nanos(BUSY_NANOS.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+static BUSY_NANOS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn highlight_uncached(code: &str, lang: Option<&str>) -> Arc<str> {
+    let started = std::time::Instant::now();
+    let html = highlight_uncached_untimed(code, lang);
+    BUSY_NANOS.fetch_add(
+        started.elapsed().as_nanos() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    html
+}
+
+fn highlight_uncached_untimed(code: &str, lang: Option<&str>) -> Arc<str> {
     SCRATCH.with(|scratch| {
         let scratch = &mut *scratch.borrow_mut();
         let Some(start) = lang.and_then(|lang| scratch.start(lang)) else {

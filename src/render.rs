@@ -1627,34 +1627,112 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every job on every core, handing each file to `sink` as soon as it is made,
-    /// so the site is never held in memory whole. Returns how many HTML pages were made.
-    pub fn render_all(&self, sink: &dyn Sink) -> Result<usize, RenderError> {
+    /// so the site is never held in memory whole.
+    pub fn render_all(&self, sink: &dyn Sink) -> Result<RenderStats, RenderError> {
+        use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
         let jobs = self.plan.jobs(self.site);
-        let pages = std::sync::atomic::AtomicUsize::new(0);
+        let pages = AtomicUsize::new(0);
+        // Thread time per kind of job, and in writing, for `--verbose`.
+        let busy: Vec<AtomicU64> = (0..JOB_KINDS.len() + 1)
+            .map(|_| AtomicU64::new(0))
+            .collect();
+        let add = |slot: usize, since: std::time::Instant| {
+            busy[slot].fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        };
         let count = |names: &[String]| {
             let html = names.iter().filter(|n| n.ends_with(".html")).count();
-            pages.fetch_add(html, std::sync::atomic::Ordering::Relaxed);
+            pages.fetch_add(html, Ordering::Relaxed);
         };
+        let highlighting_before = crate::highlight::busy();
         jobs.par_iter().with_max_len(1).try_for_each(|job| {
             let name = self.plan.job_name(self.site, job);
             let key = self.plan.job_key(self.site, job);
+            let started = std::time::Instant::now();
             if let Some(files) = sink.reuse(&name, key) {
+                add(JOB_KINDS.len(), started);
                 count(&files);
                 return Ok(());
             }
+            let files = self.run(job)?;
+            add(job.kind(), started);
+            let started = std::time::Instant::now();
             let mut made = Vec::new();
-            for (rel, bytes) in self.run(job)? {
+            for (rel, bytes) in files {
                 sink.put(&rel, bytes).map_err(|message| RenderError {
                     page: rel.clone(),
                     message,
                 })?;
                 made.push(rel);
             }
+            add(JOB_KINDS.len(), started);
             count(&made);
             sink.made(&name, key, made);
             Ok(())
         })?;
-        Ok(pages.into_inner())
+        let mut busy: Vec<(&'static str, std::time::Duration)> = JOB_KINDS
+            .iter()
+            .copied()
+            .chain(["writing"])
+            .zip(&busy)
+            .map(|(kind, nanos)| {
+                (
+                    kind,
+                    std::time::Duration::from_nanos(nanos.load(Ordering::Relaxed)),
+                )
+            })
+            .filter(|(_, d)| !d.is_zero())
+            .collect();
+        busy.push((
+            "of which highlighting",
+            crate::highlight::busy().saturating_sub(highlighting_before),
+        ));
+        Ok(RenderStats {
+            pages: pages.into_inner(),
+            busy,
+        })
+    }
+}
+
+/// What [`Renderer::render_all`] did: the HTML pages it made (or reused), and the thread
+/// time spent per kind of job, writing included.
+pub struct RenderStats {
+    pub pages: usize,
+    pub busy: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl std::fmt::Display for RenderStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .busy
+            .iter()
+            .map(|(kind, d)| format!("{kind} {:.0} ms", d.as_secs_f64() * 1000.0))
+            .collect();
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// Names of the kinds of job, in the order of [`Job::kind`].
+const JOB_KINDS: [&str; 7] = [
+    "search index",
+    "module pages",
+    "print pages",
+    "path, phase and track pages",
+    "other pages",
+    "home, index and 404",
+    "static files",
+];
+
+impl Job {
+    fn kind(&self) -> usize {
+        match self {
+            Job::Search => 0,
+            Job::Module(_) => 1,
+            Job::Print(_) => 2,
+            Job::Path(_) | Job::Phases(_) => 3,
+            Job::Plain(_) => 4,
+            Job::Home | Job::ModulesIndex | Job::NotFound => 5,
+            Job::Static | Job::Sitemap => 6,
+        }
     }
 }
 
