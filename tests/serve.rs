@@ -462,3 +462,29 @@ fn ctrl_c_stops_the_server_cleanly() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn a_project_that_is_its_own_content_folder_is_watched_whole() {
+    let temp = tempfile::tempdir().unwrap();
+    let root = temp.path();
+    std::fs::create_dir_all(root.join("paths")).unwrap();
+    std::fs::create_dir_all(root.join("modules/a")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"T\"\nsrc = \".\"\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("README.md"), "# Top\n\nTop text.\n").unwrap();
+    std::fs::write(
+        root.join("paths/p.md"),
+        "# P\n\nSee [top](../README.md).\n\n## Phase 1: Basics (1 week)\n1. [A](../modules/a/README.md)\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("modules/a/README.md"), "# A\n\nFirst text.\n").unwrap();
+    let server = Server::start(root, &[]);
+    server.wait_for_text("/modules/a/", "First text.");
+    std::fs::write(root.join("modules/a/README.md"), "# A\n\nSecond text.\n").unwrap();
+    server.wait_for_text("/modules/a/", "Second text.");
+    std::fs::write(root.join("README.md"), "# Top\n\nTop edited.\n").unwrap();
+    server.wait_for_text("/readme.html", "Top edited.");
+}

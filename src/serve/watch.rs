@@ -86,8 +86,10 @@ fn relevant(project_dir: &Path, content_top: &str, path: &Path) -> bool {
         return false;
     }
     if rel.components().count() == 1 {
-        // At the top only book.toml matters, and the folders we watch appearing or going.
+        // At the top only book.toml matters, and the folders we watch appearing or going;
+        // unless the content is the project itself (`src = "."`), when every file counts.
         return first == "book.toml"
+            || content_top.is_empty()
             || first == content_top
             || first == "templates"
             || first == "static";
