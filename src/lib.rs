@@ -3,12 +3,14 @@
 //!
 //! ```text
 //! book.toml → config::Config
-//! content/  → load (discover + read + markdown::parse, in parallel) → load::Project
+//! content/  → load (discover, while read + markdown::parse run in parallel) → load::Project
 //!           → model::build → model::Site {paths → phases → groups/tracks → module refs; modules}
 //!           → validate::validate → Vec<Diagnostic>          (`check` stops here;
 //!             `check --external` adds external::check, which fetches http(s) links)
-//!           → render::render (Tera + syntect) → render::Output {path → bytes}
-//!           → output::write_atomically (`build`) | serve::run keeps it in memory (`serve`)
+//!           → render::Plan (what is published; a key per job) → render::Renderer::run(Job)
+//!             (Tera + syntect), each file handed to a render::Sink as it is made
+//!           → output::Staging, swapped in by output::write_atomically (`build`, reusing
+//!             unchanged jobs' files) | serve::Snapshot renders pages on request (`serve`)
 //! ```
 
 pub mod cli;

@@ -2,7 +2,7 @@
 
 use crate::load::{LoadError, LoadOptions, Project};
 use crate::model::{self, Site};
-use crate::render::{self, Output, Plan, RenderError, Renderer};
+use crate::render::{self, Plan, RenderError, Renderer};
 use crate::templates::{TemplateError, Templates};
 use crate::validate::{self, Report, Scope};
 use std::path::Path;
@@ -39,11 +39,6 @@ pub struct Prepared {
 impl Prepared {
     pub fn renderer(&self) -> Renderer<'_> {
         Renderer::new(&self.site, &self.templates, &self.plan)
-    }
-
-    /// The whole site in memory (tests, and `serve` after a template change).
-    pub fn render_to_memory(&self) -> Result<Output, RenderError> {
-        render::render(&self.site, &self.templates, &self.plan)
     }
 }
 

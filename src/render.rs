@@ -1,6 +1,7 @@
-//! Render: the site model → every output file, in memory. Pages render in parallel; each
-//! template gets a small typed context, and per-page navigation is bounded to the page's
-//! own path so output grows linearly with the site.
+//! Render: the site model → every output file. A [`Plan`] says what the site publishes;
+//! each [`Job`] renders one or more files, on every core, handing them to a [`Sink`] as they
+//! are made. Each template gets a small typed context, and per-page navigation is bounded
+//! to the page's own path so output grows linearly with the site.
 
 use crate::links::{Resolved, relative_url, resolve, root_prefix};
 use crate::load::Doc;
@@ -12,13 +13,6 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
-
-/// Everything a build writes: generated files as bytes, copied assets by source path.
-#[derive(Default)]
-pub struct Output {
-    pub files: BTreeMap<String, Vec<u8>>,
-    pub assets: BTreeMap<String, PathBuf>,
-}
 
 #[derive(Debug)]
 pub struct RenderError {
@@ -1734,32 +1728,6 @@ impl Job {
             Job::Static | Job::Sitemap => 6,
         }
     }
-}
-
-/// A sink that keeps every file in memory: what `serve` and tests use.
-#[derive(Default)]
-pub struct MemorySink {
-    pub files: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
-}
-
-impl Sink for MemorySink {
-    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
-        self.files
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(rel.to_string(), bytes);
-        Ok(())
-    }
-}
-
-/// The whole site in memory.
-pub fn render(site: &Site, templates: &Templates, plan: &Plan) -> Result<Output, RenderError> {
-    let sink = MemorySink::default();
-    Renderer::new(site, templates, plan).render_all(&sink)?;
-    Ok(Output {
-        files: sink.files.into_inner().unwrap_or_else(|e| e.into_inner()),
-        assets: plan.assets.clone(),
-    })
 }
 
 fn fingerprint(text: &str) -> u64 {
