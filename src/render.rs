@@ -1054,69 +1054,119 @@ impl<'a> Renderer<'a> {
         Ok((url.clone(), self.render("page.html", &ctx, &url)?))
     }
 
-    /// A module's page HTML with its links pointed from the path's print page instead:
-    /// links to the path or to a module on that page become `print.html#...` anchors (which
-    /// the caller makes bare), others are made relative to the print page.
-    fn print_links(
+    /// A module's page HTML as a section of its path's print page, in one pass: links to
+    /// the path or to a module on that page become in-page anchors, other links are made
+    /// relative to the print page, `<h2>` becomes `<h3>` and so on (so the module's
+    /// sections sit under its title), and every `id`, `name` and in-page `href="#..."` is
+    /// prefixed with `<slug>--`, so modules can share one page without their anchors
+    /// colliding.
+    fn print_section(
         &self,
         html: &str,
-        page_url: &str,
+        slug: &str,
         path: &LearningPath,
         in_print: &BTreeSet<&str>,
     ) -> String {
         static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
         let re = RE.get_or_init(|| {
-            regex::Regex::new(r#"(\s(?:href|src)=")([^"]*)""#).expect("valid regex")
+            regex::Regex::new(
+                r#"<(/?)h([1-5])|(\s(?:id|name)=")([^"]+)"|(\s(?:href|src)=")([^"]*)""#,
+            )
+            .expect("valid regex")
         });
+        let page_url = module_url(slug);
         let print = print_url(path);
         let path_page = path_url(path);
-        re.replace_all(html, |c: &regex::Captures| {
-            let value = c[2].replace("&amp;", "&");
-            let keep = value.is_empty()
-                || value.starts_with('#')
-                || value.starts_with('/')
-                || crate::links::has_scheme(&value);
-            let rewritten = (!keep)
-                .then(|| {
-                    let (target, fragment) = match value.split_once('#') {
-                        Some((t, f)) => (t, Some(f)),
-                        None => (value.as_str(), None),
-                    };
-                    let joined = crate::links::join_inside_root(
-                        crate::discover::parent_of(page_url),
-                        target,
-                    )?;
-                    let decoded = crate::links::decode(&joined);
-                    let anchor = fragment.map(crate::links::decode).filter(|f| !f.is_empty());
-                    if decoded == path_page {
-                        return Some(format!(
-                            "print.html#{}",
-                            anchor.unwrap_or_else(|| "main".into())
-                        ));
+        let mut out = String::with_capacity(html.len() + html.len() / 8);
+        let mut last = 0;
+        for c in re.captures_iter(html) {
+            let whole = c.get(0).expect("whole match");
+            let replacement = if let Some(level) = c.get(2) {
+                // A heading tag only when a space or `>` follows (`<h2>`, not `<h2x`).
+                let follows = html[whole.end()..].chars().next();
+                if !follows.is_some_and(|ch| ch.is_whitespace() || ch == '>') {
+                    continue;
+                }
+                let level: u8 = level.as_str().parse().unwrap_or(5);
+                format!("<{}h{}", &c[1], level + 1)
+            } else if let Some(attr) = c.get(3) {
+                format!("{}{slug}--{}\"", attr.as_str(), &c[4])
+            } else {
+                let attr = &c[5];
+                let value = &c[6];
+                if attr.ends_with("href=\"") && value.len() > 1 && value.starts_with('#') {
+                    format!("{attr}#{slug}--{}\"", &value[1..])
+                } else {
+                    match self.print_href(value, &page_url, &print, &path_page, in_print) {
+                        Some(url) => {
+                            let url = crate::markdown::html::escape_attr(&url);
+                            match url.strip_prefix("print.html#") {
+                                // Anchors on this very page are written bare.
+                                Some(anchor) if attr.ends_with("href=\"") => {
+                                    format!("{attr}#{anchor}\"")
+                                }
+                                _ => format!("{attr}{url}\""),
+                            }
+                        }
+                        None => continue,
                     }
-                    if let Some(slug) = decoded
-                        .strip_prefix("modules/")
-                        .and_then(|rest| rest.strip_suffix("/index.html"))
-                        .filter(|slug| in_print.contains(slug))
-                    {
-                        return Some(match anchor {
-                            Some(f) => format!("print.html#{slug}--{f}"),
-                            None => format!("print.html#module-{slug}"),
-                        });
-                    }
-                    Some(format!(
-                        "{}{}",
-                        relative_url(&print, &joined),
-                        fragment.map(|f| format!("#{f}")).unwrap_or_default()
-                    ))
-                })
-                .flatten();
-            match rewritten {
-                Some(url) => format!("{}{}\"", &c[1], crate::markdown::html::escape_attr(&url)),
-                None => c[0].to_string(),
-            }
-        })
-        .into_owned()
+                }
+            };
+            out.push_str(&html[last..whole.start()]);
+            out.push_str(&replacement);
+            last = whole.end();
+        }
+        out.push_str(&html[last..]);
+        out
+    }
+
+    /// Where a link of a module's page points from the print page: `print.html#...` for the
+    /// path or a module on that page, otherwise the same target relative to the print page;
+    /// `None` keeps it as written.
+    fn print_href(
+        &self,
+        value: &str,
+        page_url: &str,
+        print: &str,
+        path_page: &str,
+        in_print: &BTreeSet<&str>,
+    ) -> Option<String> {
+        let value = value.replace("&amp;", "&");
+        if value.is_empty()
+            || value.starts_with('#')
+            || value.starts_with('/')
+            || crate::links::has_scheme(&value)
+        {
+            return None;
+        }
+        let (target, fragment) = match value.split_once('#') {
+            Some((t, f)) => (t, Some(f)),
+            None => (value.as_str(), None),
+        };
+        let joined = crate::links::join_inside_root(crate::discover::parent_of(page_url), target)?;
+        let decoded = crate::links::decode(&joined);
+        let anchor = fragment.map(crate::links::decode).filter(|f| !f.is_empty());
+        if decoded == path_page {
+            return Some(format!(
+                "print.html#{}",
+                anchor.unwrap_or_else(|| "main".into())
+            ));
+        }
+        if let Some(slug) = decoded
+            .strip_prefix("modules/")
+            .and_then(|rest| rest.strip_suffix("/index.html"))
+            .filter(|slug| in_print.contains(slug))
+        {
+            return Some(match anchor {
+                Some(f) => format!("print.html#{slug}--{f}"),
+                None => format!("print.html#module-{slug}"),
+            });
+        }
+        Some(format!(
+            "{}{}",
+            relative_url(print, &joined),
+            fragment.map(|f| format!("#{f}")).unwrap_or_default()
+        ))
     }
 
     /// `paths/<path>/print.html`: the path's overview, then every module in path order.
@@ -1237,16 +1287,7 @@ impl<'a> Renderer<'a> {
                     place,
                     topics,
                     reading_minutes: reading_minutes(Some(doc)),
-                    html: prefix_ids(
-                        &demote_headings(&self.print_links(
-                            &self.module_html(slug),
-                            &module_url(slug),
-                            path,
-                            &in_print_slugs,
-                        )),
-                        slug,
-                    )
-                    .replace("href=\"print.html#", "href=\"#"),
+                    html: self.print_section(&self.module_html(slug), slug, path, &in_print_slugs),
                 }
             })
             .collect();
@@ -2000,33 +2041,6 @@ fn search_pages(site: &Site, urls: &Urls, pages: &BTreeSet<String>) -> Vec<crate
         });
     }
     out
-}
-
-/// Every `id`, `name` and in-page `href="#..."` of a module's HTML, prefixed with
-/// `<prefix>--`, so modules can share one page without their anchors colliding.
-fn prefix_ids(html: &str, prefix: &str) -> String {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| {
-        regex::Regex::new(r##"(\s(?:id|name)=")([^"]+)"|(\shref="#)([^"]+)""##)
-            .expect("valid regex")
-    });
-    re.replace_all(html, |c: &regex::Captures| match (c.get(1), c.get(3)) {
-        (Some(attr), _) => format!("{}{prefix}--{}\"", attr.as_str(), &c[2]),
-        (None, Some(attr)) => format!("{}{prefix}--{}\"", attr.as_str(), &c[4]),
-        _ => c[0].to_string(),
-    })
-    .into_owned()
-}
-
-/// `<h2>` → `<h3>` and so on (to `<h6>`), so a module's sections sit under its title.
-fn demote_headings(html: &str) -> String {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = RE.get_or_init(|| regex::Regex::new(r"<(/?)h([1-5])([\s>])").expect("valid regex"));
-    re.replace_all(html, |c: &regex::Captures| {
-        let level: u8 = c[2].parse().unwrap_or(5);
-        format!("<{}h{}{}", &c[1], level + 1, &c[3])
-    })
-    .into_owned()
 }
 
 /// Code blocks scroll sideways; `tabindex="0"` lets a keyboard reach and scroll them.
