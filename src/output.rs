@@ -274,8 +274,9 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let path = self.folder_for(rel)?;
         // A name already linked to the previous site's file must not be written through:
-        // that would change the site readers still see.
-        if path.symlink_metadata().is_ok() {
+        // that would change the site readers still see. (Without a previous site nothing
+        // is linked, and the check is skipped: it is a system call per file.)
+        if self.previous.is_some() && path.symlink_metadata().is_ok() {
             std::fs::remove_file(&path).map_err(|e| io_error(&path, e))?;
         }
         let print = fingerprint(bytes);
