@@ -409,12 +409,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_clean_build() {
         assert!(result.status.success(), "{:?}", text(&result));
     };
     build(&site);
-    let edit = |rel: &str, from: &str, to: &str| {
-        let file = root.join(rel);
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains(from), "{rel} has no {from:?}");
-        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |rel: &str, from: &str, to: &str| edit(&root, rel, from, to);
     type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
     let steps: Vec<Step> = vec![
         ("nothing", Box::new(|| {})),
@@ -460,16 +455,7 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_clean_build() {
         ),
         (
             "a new module, linked from a path",
-            Box::new(|| {
-                let dir = root.join("content/modules/fresh");
-                std::fs::create_dir_all(&dir).unwrap();
-                std::fs::write(dir.join("README.md"), "# Fresh\n\nNew.\n").unwrap();
-                edit(
-                    "content/paths/no-durations.md",
-                    "2. [Models](../modules/models/README.md)",
-                    "2. [Models](../modules/models/README.md)\n3. [Fresh](../modules/fresh/README.md)",
-                );
-            }),
+            Box::new(|| add_linked_module(&root)),
         ),
         (
             "a copied image",

@@ -294,12 +294,7 @@ fn served_site_is_byte_for_byte_what_build_writes() {
     let server = Server::start(&root, &[]);
     // Pages rendered before a change must not be served after it.
     assert_served_equals_build(&server, &root, "at start");
-    let edit = |rel: &str, from: &str, to: &str| {
-        let file = root.join(rel);
-        let text = std::fs::read_to_string(&file).unwrap();
-        assert!(text.contains(from), "{rel} has no {from:?}");
-        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |rel: &str, from: &str, to: &str| edit(&root, rel, from, to);
     type Step<'a> = (&'a str, Box<dyn Fn() + 'a>);
     let steps: Vec<Step> = vec![
         (
@@ -344,16 +339,7 @@ fn served_site_is_byte_for_byte_what_build_writes() {
         ),
         (
             "a new module folder, linked from a path",
-            Box::new(|| {
-                let dir = root.join("content/modules/fresh");
-                std::fs::create_dir_all(&dir).unwrap();
-                std::fs::write(dir.join("README.md"), "# Fresh\n\nNew while serving.\n").unwrap();
-                edit(
-                    "content/paths/no-durations.md",
-                    "2. [Models](../modules/models/README.md)",
-                    "2. [Models](../modules/models/README.md)\n3. [Fresh](../modules/fresh/README.md)",
-                );
-            }),
+            Box::new(|| add_linked_module(&root)),
         ),
         (
             "a static file of the theme",

@@ -55,6 +55,29 @@ pub fn text(output: &Output) -> (String, String) {
     )
 }
 
+/// Replaces the first `from` in the project file `rel` with `to` (which must be there).
+#[allow(dead_code)]
+pub fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let file = root.join(rel);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+}
+
+/// In a copy of the `variants` fixture: a new module `fresh`, linked from a path.
+#[allow(dead_code)]
+pub fn add_linked_module(root: &Path) {
+    let dir = root.join("content/modules/fresh");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("README.md"), "# Fresh\n\nNew.\n").unwrap();
+    edit(
+        root,
+        "content/paths/no-durations.md",
+        "2. [Models](../modules/models/README.md)",
+        "2. [Models](../modules/models/README.md)\n3. [Fresh](../modules/fresh/README.md)",
+    );
+}
+
 pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path.as_ref())
         .unwrap_or_else(|e| panic!("{}: {e}", path.as_ref().display()))
