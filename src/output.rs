@@ -281,14 +281,7 @@ impl Staging {
         }
         let print = fingerprint(bytes);
         let unchanged = self.old_manifest.get(rel) == Some(&print);
-        // A file edited by hand after the last build would show in its length.
-        let linked = unchanged
-            && self.previous.as_ref().is_some_and(|old| {
-                let source = old.join(rel);
-                source.metadata().is_ok_and(|m| m.len() == print.0)
-                    && std::fs::hard_link(&source, &path).is_ok()
-            });
-        if !linked {
+        if !(unchanged && self.hard_link_previous(rel, &path, print)) {
             std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
         }
         self.manifest
@@ -300,16 +293,13 @@ impl Staging {
 
     /// Links the previous build's copy of `rel` into the new site, if it is intact.
     fn link_previous(&self, rel: &str) -> bool {
-        let (Some(old), Some(print)) = (&self.previous, self.old_manifest.get(rel)) else {
+        let Some(print) = self.old_manifest.get(rel) else {
             return false;
         };
-        let source = old.join(rel);
         let Ok(path) = self.folder_for(rel) else {
             return false;
         };
-        // A file edited by hand after the last build would show in its length.
-        let linked = source.metadata().is_ok_and(|m| m.len() == print.0)
-            && std::fs::hard_link(&source, &path).is_ok();
+        let linked = self.hard_link_previous(rel, &path, *print);
         if linked {
             self.manifest
                 .lock()
@@ -317,6 +307,16 @@ impl Staging {
                 .push((rel.to_string(), *print));
         }
         linked
+    }
+
+    /// Hard-links the previous site's `rel` to `path` when its length is still the one
+    /// recorded (a file edited by hand after the last build would show in its length).
+    fn hard_link_previous(&self, rel: &str, path: &Path, print: Fingerprint) -> bool {
+        self.previous.as_ref().is_some_and(|old| {
+            let source = old.join(rel);
+            source.metadata().is_ok_and(|m| m.len() == print.0)
+                && std::fs::hard_link(&source, path).is_ok()
+        })
     }
 
     pub fn copy(&self, rel: &str, source: &Path) -> Result<(), OutputError> {

@@ -339,7 +339,9 @@ pub struct Plan {
     /// Every generated file whose name is known before rendering, with the job that
     /// writes it; where two jobs would write one name, the later job owns it.
     owners: HashMap<String, Job>,
-    static_names: Vec<String>,
+    /// The theme's static files (defaults overlaid with the project's `static/`), read
+    /// once: their names are part of the site and their bytes part of its fingerprint.
+    static_files: Vec<(String, Vec<u8>)>,
     /// What every page may show of the whole site (see [`Plan::job_key`]).
     site_fingerprint: u64,
     /// Each Markdown file's text, hashed.
@@ -1410,10 +1412,6 @@ impl Plan {
                 page: "static/".into(),
                 message,
             })?;
-        let static_names: Vec<String> = static_files
-            .iter()
-            .map(|(name, _)| format!("static/{name}"))
-            .collect();
         let doc_fingerprints: HashMap<String, u64> = site
             .project
             .docs
@@ -1439,7 +1437,7 @@ impl Plan {
             pages,
             assets,
             owners: HashMap::new(),
-            static_names,
+            static_files,
             urls,
             site_fingerprint,
             doc_fingerprints,
@@ -1509,8 +1507,8 @@ impl Plan {
         for rel in &self.plain_pages {
             owners.insert(self.urls.output_of(rel), Job::Plain(rel.clone()));
         }
-        for name in &self.static_names {
-            owners.insert(name.clone(), Job::Static);
+        for (name, _) in &self.static_files {
+            owners.insert(format!("static/{name}"), Job::Static);
         }
         if self.site_url.is_some() {
             owners.insert("sitemap.xml".to_string(), Job::Sitemap);
@@ -1639,13 +1637,11 @@ impl<'a> Renderer<'a> {
             Job::Phases(i) => self.phase_pages(*i)?,
             Job::Module(slug) => vec![self.module_page(slug)?],
             Job::Plain(rel) => vec![self.plain_page(rel)?],
-            Job::Static => crate::templates::static_files(&self.site.project.project_dir)
-                .map_err(|message| RenderError {
-                    page: "static/".into(),
-                    message,
-                })?
-                .into_iter()
-                .map(|(name, bytes)| (format!("static/{name}"), bytes))
+            Job::Static => self
+                .plan
+                .static_files
+                .iter()
+                .map(|(name, bytes)| (format!("static/{name}"), bytes.clone()))
                 .collect(),
             Job::Sitemap => {
                 let base = self.plan.site_url.as_deref().unwrap_or("/");

@@ -87,7 +87,8 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
     let project = &site.project;
     let excludes = exclude_patterns(&project.config);
     let mut diagnostics = project.load_diagnostics.clone();
-    let mut covered: HashSet<(String, usize)> = HashSet::new();
+    // Module links a path's structure check already reported on, by file and offset.
+    let mut covered: HashMap<String, HashSet<usize>> = HashMap::new();
     if project.layout == Layout::Site {
         structure(site, &mut diagnostics, &mut covered);
     }
@@ -101,17 +102,13 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
             Scope::All => true,
         })
         .collect();
-    let mut covered_by_file: HashMap<&str, HashSet<usize>> = HashMap::new();
-    for (rel, offset) in &covered {
-        covered_by_file.entry(rel).or_default().insert(*offset);
-    }
     // Each document's links are checked on every core; the findings are sorted below.
     let per_doc: Vec<(usize, Vec<Diagnostic>)> = docs
         .par_iter()
         .map(|(rel, doc)| {
             let mut found = Vec::new();
             for link in &doc.parsed.links {
-                if covered_by_file
+                if covered
                     .get(rel.as_str())
                     .is_some_and(|offsets| offsets.contains(&link.offset))
                     || excludes.iter().any(|re| re.is_match(&link.dest))
@@ -223,7 +220,7 @@ fn check_fragment(target: &Doc, fragment: &str, target_name: &str) -> Option<Dia
 fn structure(
     site: &Site,
     diagnostics: &mut Vec<Diagnostic>,
-    covered: &mut HashSet<(String, usize)>,
+    covered: &mut HashMap<String, HashSet<usize>>,
 ) {
     let project = &site.project;
     for path in &site.paths {
@@ -272,7 +269,10 @@ fn structure(
                         .case_insensitive(&module.rel)
                         .is_some_and(|real| index.is_file(real));
                 if !module.exists && !on_disk {
-                    covered.insert((path.rel.clone(), module_ref.offset));
+                    covered
+                        .entry(path.rel.clone())
+                        .or_default()
+                        .insert(module_ref.offset);
                     let mut d = at(
                         doc,
                         module_ref.offset,
