@@ -938,7 +938,7 @@ mod tests {
     /// `PATHBOOK_HL_CORPUS=<content dir> cargo test --release --lib highlight::tests::timing
     /// -- --ignored --nocapture` (one thread; syntaxes loaded and regexes compiled first).
     #[test]
-    #[ignore]
+    #[ignore = "a measurement, not a check: prints time per line for a corpus"]
     fn timing() {
         use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
         use std::time::Instant;

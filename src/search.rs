@@ -865,7 +865,7 @@ mod tests {
     /// `PATHBOOK_SEARCH_CORPUS=<project dir> cargo test --release --lib search::tests::timing
     /// -- --ignored --nocapture`.
     #[test]
-    #[ignore]
+    #[ignore = "a measurement, not a check: prints the index build time for a project"]
     fn timing() {
         use rayon::prelude::*;
         use std::time::Instant;
