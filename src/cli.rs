@@ -2,7 +2,7 @@
 //! returns an exit code: 0 clean, 1 content errors, 2 usage or environment failure.
 
 use crate::diagnostics::{self, Diagnostic, Severity};
-use crate::load::LoadOptions;
+use crate::load::{LoadOptions, Project};
 use crate::output;
 use crate::pipeline;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -406,14 +406,18 @@ fn check(
         exclude,
         ..LoadOptions::default()
     };
-    let site = match pipeline::load_site(dir, &options) {
-        Ok(site) => site,
+    let mut timings = pipeline::Timings::default();
+    let project = match timings.time("load+parse", || Project::load(dir, &options)) {
+        Ok(project) => project,
         Err(err) => {
             eprintln!("error: {err}");
             return EXIT_ENVIRONMENT;
         }
     };
-    let mut report = crate::validate::validate(&site, crate::validate::Scope::All);
+    let site = timings.time("model", || crate::model::build(project));
+    let mut report = timings.time("validate", || {
+        crate::validate::validate(&site, crate::validate::Scope::All)
+    });
     if external.external {
         let started = Instant::now();
         let options = crate::external::Options {
@@ -479,6 +483,9 @@ fn check(
             }
             let _ = writeln!(out, "{}", report.summary);
         }
+    }
+    if terminal.verbose {
+        eprintln!("timings: {timings}");
     }
     // The process ends here: freeing thousands of parsed documents one by one would only
     // delay the exit.

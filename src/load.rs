@@ -23,7 +23,10 @@ pub struct Doc {
 pub type Stamp = (u64, std::time::SystemTime);
 
 fn stamp_of(path: &Path) -> Option<Stamp> {
-    let metadata = std::fs::metadata(path).ok()?;
+    stamp_from(&std::fs::metadata(path).ok()?)
+}
+
+fn stamp_from(metadata: &std::fs::Metadata) -> Option<Stamp> {
     Some((metadata.len(), metadata.modified().ok()?))
 }
 
@@ -138,18 +141,16 @@ impl Project {
         };
         let read_doc = |rel: &str| -> Result<Arc<Doc>, Box<Diagnostic>> {
             let path = content_dir.join(rel);
-            // Taken before reading: a save between the two is seen next time.
-            let stamp = stamp_of(&path);
             if let Some(reuse) = &reuse
                 && let Some(old) = reuse.docs.get(rel)
-                && stamp.is_some()
-                && old.stamp == stamp
+                && let Some(stamp) = stamp_of(&path)
+                && old.stamp == Some(stamp)
                 && !reuse.changed.contains(&path)
             {
                 return Ok(old.clone());
             }
             let display_path = display(rel);
-            let bytes = std::fs::read(&path).map_err(|err| {
+            let (bytes, stamp) = read_file(&path).map_err(|err| {
                 Box::new(Diagnostic::file_level(
                     Severity::Error,
                     "unreadable-file",
@@ -251,6 +252,20 @@ impl Project {
             }
         }
     }
+}
+
+/// The file's bytes, and its stamp taken before reading (a save between the two is seen
+/// next time). The buffer is sized from the open file, so a file is never copied into a
+/// larger buffer, and there is no second lookup of its path for the stamp.
+fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<Stamp>)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let metadata = file.metadata().ok();
+    let len = metadata.as_ref().map_or(0, |m| m.len() as usize);
+    // One byte more than the length, so the read that finds the end needs no growth.
+    let mut bytes = Vec::with_capacity(len + 1);
+    file.read_to_end(&mut bytes)?;
+    Ok((bytes, metadata.as_ref().and_then(stamp_from)))
 }
 
 fn build_ignore(

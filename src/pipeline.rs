@@ -49,7 +49,7 @@ pub struct Timings {
 }
 
 impl Timings {
-    fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
+    pub fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
         let started = std::time::Instant::now();
         let result = work();
         self.stages.push((stage, started.elapsed()));
@@ -70,10 +70,6 @@ impl std::fmt::Display for Timings {
             .collect();
         f.write_str(&parts.join(", "))
     }
-}
-
-pub fn load_site(project_dir: &Path, options: &LoadOptions) -> Result<Site, LoadError> {
-    Ok(model::build(Project::load(project_dir, options)?))
 }
 
 /// load → model → validate, and the render plan. Rendering is the caller's: the report

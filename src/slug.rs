@@ -11,6 +11,19 @@ use unicode_general_category::{GeneralCategory, get_general_category};
 /// Marks are kept on purpose: GitHub keeps emoji variation selectors (U+FE0F is a mark).
 pub fn github_slug(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
+    // Most headings are ASCII: lowercasing byte by byte then needs no copy of the text.
+    // `str::to_lowercase` stays for the rest, for its context rules (a final Σ is ς).
+    if text.is_ascii() {
+        for byte in text.bytes() {
+            let ch = byte.to_ascii_lowercase() as char;
+            if ch == ' ' || ch == '-' {
+                slug.push('-');
+            } else if ch.is_ascii_alphanumeric() || ch == '_' {
+                slug.push(ch);
+            }
+        }
+        return slug;
+    }
     for ch in text.to_lowercase().chars() {
         if ch == ' ' || ch == '-' {
             slug.push('-');

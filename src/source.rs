@@ -10,7 +10,9 @@ pub struct SourceFile {
     /// Path relative to the content root, with `/` separators: what links resolve against.
     pub rel_path: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts, counted the first time a position is asked for: most files
+    /// never have a finding, and the index is a quarter of the text's size.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// A 1-based line and column; the column counts characters, as editors and rustc do.
@@ -31,24 +33,30 @@ impl SourceFile {
         if text.contains('\0') {
             text = text.replace('\0', "\u{fffd}");
         }
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceFile {
             display_path,
             rel_path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
-        let line_index = match self.line_starts.binary_search(&offset) {
+        let line_starts = self.line_starts();
+        let line_index = match line_starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line_index];
+        let start = line_starts[line_index];
         let column = self.text[start..offset].chars().count() + 1;
         Position {
             line: line_index + 1,
@@ -58,14 +66,11 @@ impl SourceFile {
 
     /// The text of a 1-based line, without its line ending.
     pub fn line_text(&self, line: usize) -> &str {
-        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+        let line_starts = self.line_starts();
+        let Some(&start) = line_starts.get(line.wrapping_sub(1)) else {
             return "";
         };
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = line_starts.get(line).copied().unwrap_or(self.text.len());
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 }
