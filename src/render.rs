@@ -190,7 +190,8 @@ struct Base<'a> {
     title: String,
     description: Option<String>,
     canonical: Option<String>,
-    nav: Option<&'a NavPath>,
+    /// The page's sidebar, rendered from `nav.html` (see [`Renderer::sidebar`]).
+    sidebar: Option<String>,
     breadcrumbs: Vec<Link>,
     prev: Option<Link>,
     next: Option<Link>,
@@ -228,6 +229,14 @@ const FULL_NAV_LIMIT: usize = 60;
 struct PathNavs {
     outline: NavPath,
     by_phase: Vec<NavPath>,
+}
+
+/// Which of a path's sidebars a page shows: the outline (the path page) or the tree opened
+/// at one phase (its phase, track and module pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Sidebar {
+    Outline(usize),
+    Phase(usize, usize),
 }
 
 /// The sidebar: one path's tree, built once per path and shared by its pages.
@@ -326,6 +335,12 @@ pub struct Plan {
     urls: Urls,
     info: SiteInfo,
     navs: Vec<PathNavs>,
+    /// Sidebars rendered from `nav.html`, by sidebar and page depth (`root`): a path's
+    /// pages share a handful, and rendering the tree through Tera for every page was a
+    /// third of a module page's cost.
+    sidebars: std::sync::Mutex<HashMap<(Sidebar, String), std::sync::Arc<str>>>,
+    /// Each path's modules in reading order, for every module page's previous and next.
+    module_orders: Vec<Vec<String>>,
     /// Per path: its structure as JSON for the progress script (phases, tracks, modules).
     progress: Vec<String>,
     sanitize: bool,
@@ -528,12 +543,62 @@ impl<'a> Renderer<'a> {
             title,
             description: None,
             canonical,
-            nav: None,
+            sidebar: None,
             breadcrumbs: Vec::new(),
             prev: None,
             next: None,
             edit_url: None,
         }
+    }
+
+    /// The sidebar for a page at `page_url`, with `aria-current="page"` on every link to
+    /// the page itself: the tree is rendered once per sidebar and depth, and marking the
+    /// current link is a string search, so a page does not pay for walking the tree.
+    fn sidebar(&self, which: Sidebar, page_url: &str) -> Result<String, RenderError> {
+        let root = root_prefix(page_url);
+        let key = (which, root);
+        let cached = self
+            .plan
+            .sidebars
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .cloned();
+        let html = match cached {
+            Some(html) => html,
+            None => {
+                #[derive(Serialize)]
+                struct Ctx<'a> {
+                    site: &'a SiteInfo,
+                    root: &'a str,
+                    nav: &'a NavPath,
+                }
+                let navs = |path: usize| &self.plan.navs[path];
+                let nav = match which {
+                    Sidebar::Outline(path) => &navs(path).outline,
+                    Sidebar::Phase(path, phase) => &navs(path).by_phase[phase],
+                };
+                let ctx = Ctx {
+                    site: &self.plan.info,
+                    root: &key.1,
+                    nav,
+                };
+                let bytes = self.render("nav.html", &ctx, page_url)?;
+                let html: std::sync::Arc<str> = String::from_utf8_lossy(&bytes).into();
+                // Two threads may render the same sidebar at once; both results are equal.
+                self.plan
+                    .sidebars
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(key.clone(), html.clone());
+                html
+            }
+        };
+        let own_link = format!(
+            "href=\"{}\"",
+            crate::markdown::html::escape_attr(&format!("{}{page_url}", key.1))
+        );
+        Ok(html.replace(&own_link, &format!("{own_link} aria-current=\"page\"")))
     }
 
     fn edit_url(&self, rel: &str) -> Option<String> {
@@ -708,7 +773,7 @@ impl<'a> Renderer<'a> {
             .collect();
         let mut base = self.base("path", &url, path.title.clone());
         base.description = path.description.clone();
-        base.nav = Some(&self.plan.navs[path_index].outline);
+        base.sidebar = Some(self.sidebar(Sidebar::Outline(path_index), &url)?);
         base.breadcrumbs = self.crumbs_for_path(path);
         base.edit_url = self.edit_url(&path.rel);
         base.next = path.phases.first().map(|p| Link {
@@ -759,7 +824,7 @@ impl<'a> Renderer<'a> {
                 if ctx_phase.module_count == 1 { "" } else { "s" },
                 phase.duration.map(|d| format!(", {d}")).unwrap_or_default()
             ));
-            base.nav = Some(&self.plan.navs[path_index].by_phase[index]);
+            base.sidebar = Some(self.sidebar(Sidebar::Phase(path_index, index), &url)?);
             base.breadcrumbs = self.crumbs_for_path(path);
             base.breadcrumbs.push(Link {
                 title: phase.title.clone(),
@@ -793,7 +858,8 @@ impl<'a> Renderer<'a> {
                     "{} track in {} ({})",
                     group.title, phase.title, path.title
                 ));
-                track_base.nav = Some(&self.plan.navs[path_index].by_phase[index]);
+                track_base.sidebar =
+                    Some(self.sidebar(Sidebar::Phase(path_index, index), &track_url)?);
                 track_base.breadcrumbs = base.breadcrumbs.clone();
                 track_base.breadcrumbs.push(Link {
                     title: group.title.clone(),
@@ -882,7 +948,7 @@ impl<'a> Renderer<'a> {
         if let Some(first) = module.used_by.first() {
             let path = &self.site.paths[first.path];
             let phase = &path.phases[first.phase];
-            base.nav = Some(&self.plan.navs[first.path].by_phase[first.phase]);
+            base.sidebar = Some(self.sidebar(Sidebar::Phase(first.path, first.phase), &url)?);
             base.breadcrumbs = self.crumbs_for_path(path);
             base.breadcrumbs.push(Link {
                 title: phase.title.clone(),
@@ -897,13 +963,13 @@ impl<'a> Renderer<'a> {
                     });
                 }
             }
-            let order = path.module_order();
-            if let Some(position) = order.iter().position(|s| *s == slug) {
+            let order = &self.plan.module_orders[first.path];
+            if let Some(position) = order.iter().position(|s| s == slug) {
                 let link = |s: &str| Link {
                     title: self.site.module_title(s),
                     url: module_url(s),
                 };
-                base.prev = position.checked_sub(1).map(|p| link(order[p]));
+                base.prev = position.checked_sub(1).map(|p| link(&order[p]));
                 base.next = order.get(position + 1).map(|s| link(s));
             }
         } else {
@@ -1430,6 +1496,12 @@ impl Plan {
         let mut plan = Plan {
             info: site_info(site),
             navs: site.paths.iter().map(|p| PathNavs::new(site, p)).collect(),
+            sidebars: std::sync::Mutex::new(HashMap::new()),
+            module_orders: site
+                .paths
+                .iter()
+                .map(|p| p.module_order().into_iter().map(String::from).collect())
+                .collect(),
             progress: site.paths.iter().map(progress_json).collect(),
             sanitize: html_config.sanitize,
             site_url,

@@ -7,6 +7,7 @@ use std::path::Path;
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
     ("macros.html", include_str!("../templates/macros.html")),
+    ("nav.html", include_str!("../templates/nav.html")),
     ("index.html", include_str!("../templates/index.html")),
     ("path.html", include_str!("../templates/path.html")),
     ("phase.html", include_str!("../templates/phase.html")),

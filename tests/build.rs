@@ -161,6 +161,70 @@ fn module_pages_carry_topics_backlinks_toc_and_neighbours() {
 }
 
 #[test]
+fn each_sidebar_marks_the_page_being_read_and_no_other() {
+    let out = build_repo_site();
+    let site = out.path().join("site");
+    let sidebar = |page: &str| {
+        let html = read(site.join(page));
+        let start = html.find("<nav class=\"sidebar\"").expect("a sidebar");
+        let end = start + html[start..].find("</nav>").unwrap();
+        html[start..end].to_string()
+    };
+    for (page, own_href) in [
+        (
+            "modules/mlops-basics/index.html",
+            "../../modules/mlops-basics/index.html",
+        ),
+        (
+            "modules/computer-vision/index.html",
+            "../../modules/computer-vision/index.html",
+        ),
+        (
+            "paths/ml-engineer/index.html",
+            "../../paths/ml-engineer/index.html",
+        ),
+        (
+            "paths/ml-engineer/advanced-ml-systems/index.html",
+            "../../../paths/ml-engineer/advanced-ml-systems/index.html",
+        ),
+    ] {
+        let nav = sidebar(page);
+        assert_eq!(nav.matches("aria-current").count(), 1, "{page}: {nav}");
+        assert!(
+            nav.contains(&format!("href=\"{own_href}\" aria-current=\"page\"")),
+            "{page} does not mark its own link: {nav}"
+        );
+    }
+    // Pages that share a sidebar still mark only themselves.
+    assert!(
+        !sidebar("modules/computer-vision/index.html")
+            .contains("mlops-basics/index.html\" aria-current")
+    );
+}
+
+#[test]
+fn a_theme_can_replace_the_sidebar() {
+    let temp = copy_fixture("variants");
+    std::fs::create_dir_all(temp.path().join("templates")).unwrap();
+    std::fs::write(
+        temp.path().join("templates/nav.html"),
+        "<nav class=\"sidebar\"><a href=\"{{ root }}{{ nav.url }}\">{{ nav.title }} (custom)</a></nav>",
+    )
+    .unwrap();
+    let result = run(&["build"], temp.path());
+    assert!(result.status.success(), "{:?}", text(&result));
+    let path_dir = std::fs::read_dir(temp.path().join("book/paths"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let html = read(path_dir.join("index.html"));
+    assert!(html.contains("(custom)</a></nav>"), "{html}");
+    assert!(html.contains("aria-current=\"page\">"), "{html}");
+}
+
+#[test]
 fn build_output_has_no_reload_code() {
     let out = build_repo_site();
     for entry in walkdir::WalkDir::new(out.path().join("site")) {
