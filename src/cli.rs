@@ -404,6 +404,7 @@ fn check(
     let progress = Progress::start(terminal, "checking…");
     let options = LoadOptions {
         exclude,
+        links_only: true,
         ..LoadOptions::default()
     };
     let mut timings = pipeline::Timings::default();

@@ -115,8 +115,10 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
     if has_scheme(dest) || dest.starts_with("//") {
         return Resolved::External;
     }
-    let lower = dest.to_ascii_lowercase();
-    if lower.starts_with("www.") {
+    if dest
+        .get(..4)
+        .is_some_and(|start| start.eq_ignore_ascii_case("www."))
+    {
         return problem(
             "schemeless-url",
             format!(

@@ -83,6 +83,8 @@ pub struct LoadOptions {
     pub exclude: Vec<String>,
     /// The build output folder, never read as content.
     pub build_dir: Option<PathBuf>,
+    /// `check` reads only what its findings need from each file.
+    pub links_only: bool,
 }
 
 pub fn detect_layout(project_dir: &Path) -> Layout {
@@ -175,7 +177,12 @@ impl Project {
                 Box::new(d)
             })?;
             let source = SourceFile::new(display_path, rel.to_string(), text);
-            let parsed = markdown::parse(&source.text);
+            let extract = if options.links_only {
+                markdown::Extract::Links
+            } else {
+                markdown::Extract::All
+            };
+            let parsed = markdown::parse_for(&source.text, extract);
             Ok(Arc::new(Doc {
                 source,
                 parsed,

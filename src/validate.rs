@@ -182,6 +182,9 @@ fn check_link(site: &Site, doc: &Doc, dest: &str, kind: LinkKind) -> Option<Diag
                 return None;
             }
             let target = project.docs.get(&rel)?;
+            if fragment_exists(target, &fragment) {
+                return None;
+            }
             check_fragment(target, &fragment, &project.display_path(&rel)).map(|mut d| {
                 d.file = doc.source.display_path.clone();
                 d
@@ -191,8 +194,12 @@ fn check_link(site: &Site, doc: &Doc, dest: &str, kind: LinkKind) -> Option<Diag
 }
 
 /// A fragment is valid when the target page has that id; `#top` and `#` always are.
+fn fragment_exists(target: &Doc, fragment: &str) -> bool {
+    fragment.is_empty() || fragment == "top" || target.parsed.has_anchor(fragment)
+}
+
 fn check_fragment(target: &Doc, fragment: &str, target_name: &str) -> Option<Diagnostic> {
-    if fragment.is_empty() || fragment == "top" || target.parsed.has_anchor(fragment) {
+    if fragment_exists(target, fragment) {
         return None;
     }
     if let Some(real) = target.parsed.anchor_ignoring_case(fragment) {

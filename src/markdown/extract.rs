@@ -100,7 +100,22 @@ impl ItemFrame {
     }
 }
 
+/// What a caller needs from [`parse_for`] beyond links, anchors, headings and items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extract {
+    /// Everything, for pages: also the summary and the word count.
+    All,
+    /// Only what link and structure checks read (`check`): the summary and the word count
+    /// are most of the extraction's own cost and no finding depends on them.
+    Links,
+}
+
 pub fn parse(text: &str) -> ParsedDoc {
+    parse_for(text, Extract::All)
+}
+
+pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
+    let for_pages = extract == Extract::All;
     let mut doc = ParsedDoc::default();
     let mut slugger = Slugger::default();
     // Custom ids are reserved first so a generated id never takes an author's chosen one.
@@ -158,7 +173,10 @@ pub fn parse(text: &str) -> ParsedDoc {
                 }
             }
             Event::Start(Tag::Paragraph)
-                if doc.description.is_none() && block_depth == 0 && items.is_empty() =>
+                if for_pages
+                    && doc.description.is_none()
+                    && block_depth == 0
+                    && items.is_empty() =>
             {
                 paragraph = Some(String::new());
             }
@@ -286,7 +304,9 @@ pub fn parse(text: &str) -> ParsedDoc {
             },
             Event::InlineHtml(html) => scan_html(&mut doc, &html, |offset| range.start + offset),
             Event::Text(text) | Event::Code(text) => {
-                doc.word_count += count_words(&text);
+                if for_pages {
+                    doc.word_count += count_words(&text);
+                }
                 // An image's alt text is not part of a heading's text on GitHub, so not of its id.
                 if let Some((_, _, _, heading_text)) = heading.as_mut()
                     && image_depth == 0

@@ -6,7 +6,7 @@ mod extract;
 pub mod html;
 pub mod raw_html;
 
-pub use extract::{DocLink, Heading, LinkKind, LinkedItem, ParsedDoc, parse};
+pub use extract::{DocLink, Extract, Heading, LinkKind, LinkedItem, ParsedDoc, parse, parse_for};
 
 use pulldown_cmark::Options;
 
