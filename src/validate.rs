@@ -107,10 +107,9 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
         .par_iter()
         .map(|(rel, doc)| {
             let mut found = Vec::new();
+            let covered = covered.get(rel.as_str());
             for link in &doc.parsed.links {
-                if covered
-                    .get(rel.as_str())
-                    .is_some_and(|offsets| offsets.contains(&link.offset))
+                if covered.is_some_and(|offsets| offsets.contains(&link.offset))
                     || excludes.iter().any(|re| re.is_match(&link.dest))
                 {
                     continue;
