@@ -6,6 +6,7 @@ use crate::links::{join_inside_root, split_fragment};
 use crate::load::{Doc, Project};
 use crate::markdown::{Heading, LinkedItem};
 use crate::slug::{Slugger, github_slug};
+use rayon::prelude::*;
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
@@ -216,7 +217,7 @@ pub fn build(project: Project) -> Site {
         })
         .collect();
     let mut paths: Vec<LearningPath> = path_files
-        .iter()
+        .par_iter()
         .map(|rel| parse_path(rel, &project.docs[rel.as_str()], &modules_dir))
         .collect();
     paths.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -359,17 +360,25 @@ impl PathParser<'_> {
         heading_indexes: std::ops::Range<usize>,
         direct_only: Option<usize>,
     ) -> Vec<ModuleRef> {
+        self.items_under(heading_indexes, direct_only)
+            .filter_map(|item| self.module_ref(item))
+            .collect()
+    }
+
+    fn items_under(
+        &self,
+        heading_indexes: std::ops::Range<usize>,
+        direct_only: Option<usize>,
+    ) -> impl Iterator<Item = &LinkedItem> {
         self.doc
             .parsed
             .items
             .iter()
-            .filter(|item| match (item.heading_index, direct_only) {
+            .filter(move |item| match (item.heading_index, direct_only) {
                 (Some(h), Some(only)) => h == only,
                 (Some(h), None) => heading_indexes.contains(&h),
                 (None, _) => false,
             })
-            .filter_map(|item| self.module_ref(item))
-            .collect()
     }
 
     fn module_ref(&self, item: &LinkedItem) -> Option<ModuleRef> {
@@ -387,7 +396,10 @@ impl PathParser<'_> {
     fn has_modules(&self, heading: usize) -> bool {
         let headings = &self.doc.parsed.headings;
         let range = heading..section_range(headings, heading).end;
-        !self.module_refs(range, None).is_empty()
+        // Asked of every heading: finding one module link is enough, nothing is copied.
+        self.items_under(range, None).any(|item| {
+            module_slug_for_link(self.modules_dir, &self.doc.source.rel_path, &item.dest).is_some()
+        })
     }
 
     /// A phase from `heading`, with its child headings as groups (or tracks).
