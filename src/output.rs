@@ -186,11 +186,10 @@ const MANIFEST: &str = ".pathbook-manifest";
 
 type Fingerprint = (u64, u64);
 
+/// Every byte of the site is hashed, so the hash is xxh3 (about 20 GB/s) rather than the
+/// standard library's SipHash (about 1.5 GB/s: 0.2 s of CPU on a 356 MB site).
 fn fingerprint(bytes: &[u8]) -> Fingerprint {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut hasher);
-    (bytes.len() as u64, hasher.finish())
+    (bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(bytes))
 }
 
 fn read_manifest(dir: &Path) -> HashMap<String, Fingerprint> {

@@ -1839,11 +1839,10 @@ impl Job {
     }
 }
 
+/// xxh3 rather than the standard library's SipHash: it reads every document, and at
+/// 20 GB/s instead of 1.5 it costs nothing; nor does it change with the Rust version.
 fn fingerprint(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
 }
 
 /// What any page may show of the site beyond its own source: see [`Plan::job_key`].
