@@ -36,11 +36,7 @@ python3 bench/compare.py --modules 5000 --paths 20 --runs 2
 echo
 echo "## check and lychee alone, alternating"
 if command -v lychee >/dev/null; then
-  pathbook="$PWD/target/release/pathbook"
-  for _ in 1 2 3 4 5; do
-    (cd "$corpus" && /usr/bin/time -f "pathbook check %e s" "$pathbook" check -q . >/dev/null) 2>&1 | tail -1
-    (cd "$corpus" && /usr/bin/time -f "lychee %e s" lychee --offline --include-fragments --no-progress 'content/**/*.md' >/dev/null) 2>&1 | tail -1
-  done
+  python3 bench/check_vs_lychee.py "$corpus" --runs 15
 else
   echo "lychee is not installed (bash bench/all.sh --install-peers)"
 fi
