@@ -503,26 +503,6 @@ pub fn build(pages: &[Page]) -> Index {
     let sections_total = pages.iter().map(|p| p.sections.len()).sum::<usize>();
     let records: Vec<Vec<u8>> = pages.par_iter().map(page_json).collect();
     let groups = page_groups(&records);
-    let group_files: Vec<(String, Vec<u8>)> = groups
-        .par_iter()
-        .enumerate()
-        .map(|(n, range)| {
-            let records = &records[range.clone()];
-            let mut json =
-                Vec::with_capacity(records.iter().map(|r| r.len() + 1).sum::<usize>() + 1);
-            json.push(b'[');
-            for (i, record) in records.iter().enumerate() {
-                if i > 0 {
-                    json.push(b',');
-                }
-                json.extend_from_slice(record);
-            }
-            json.push(b']');
-            let name = format!("g/{n}");
-            (format!("search/{name}.js"), script_json(&name, json))
-        })
-        .collect();
-    files.extend(group_files);
     let mut group_sizes = String::with_capacity(groups.len() * 2);
     for (i, range) in groups.iter().enumerate() {
         if i > 0 {
@@ -530,6 +510,32 @@ pub fn build(pages: &[Page]) -> Index {
         }
         push_base36(&mut group_sizes, range.len());
     }
+    // Each group's records are freed as its file is made, so the records and the files
+    // are not all held at once.
+    let mut records = records.into_iter();
+    let grouped: Vec<Vec<Vec<u8>>> = groups
+        .iter()
+        .map(|range| records.by_ref().take(range.len()).collect())
+        .collect();
+    let group_files: Vec<(String, Vec<u8>)> = grouped
+        .into_par_iter()
+        .enumerate()
+        .map(|(n, records)| {
+            let mut json =
+                Vec::with_capacity(records.iter().map(|r| r.len() + 1).sum::<usize>() + 1);
+            json.push(b'[');
+            for (i, record) in records.into_iter().enumerate() {
+                if i > 0 {
+                    json.push(b',');
+                }
+                json.extend_from_slice(&record);
+            }
+            json.push(b']');
+            let name = format!("g/{n}");
+            (format!("search/{name}.js"), script_json(&name, json))
+        })
+        .collect();
+    files.extend(group_files);
 
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for (name, bytes) in &files {
