@@ -569,10 +569,15 @@ fn page_groups(records: &[Vec<u8>]) -> Vec<std::ops::Range<usize>> {
     let mut groups = Vec::new();
     let mut start = 0;
     while start < records.len() {
+        // The first record and the brackets, then a record and its comma at a time.
         let mut bytes = records[start].len() + 2;
         let mut end = start + 1;
-        while end < records.len() && bytes + records[end].len() + 1 <= GROUP_BYTES {
-            bytes += records[end].len() + 1;
+        while let Some(record) = records.get(end) {
+            let more = record.len() + 1;
+            if bytes + more > GROUP_BYTES {
+                break;
+            }
+            bytes += more;
             end += 1;
         }
         groups.push(start..end);
