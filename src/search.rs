@@ -4,13 +4,15 @@
 //! downloads only what it needs:
 //!
 //! ```text
-//! search/index.js      the first term of every postings chunk (a few KB)
+//! search/index.js      the first term of every postings chunk, and how many pages each
+//!                      page group holds (a few KB)
 //! search/t/<n>.js      postings for a sorted run of terms: term → [df, "page.section:weight,..."]
-//! search/p/<id>.js     one page: title, URL, kind and its sections' headings, anchors, text
+//! search/g/<n>.js      a group of consecutive pages, about 16 KB: an array of records, each
+//!                      a page's title, URL, kind and its sections' headings, anchors, text
 //! ```
 //!
 //! Typing loads `index.js`, then the one or two chunks whose term range holds the typed
-//! words, ranks pages from the postings alone, and loads the page files of the top results
+//! words, ranks pages from the postings alone, and loads the groups holding the top results
 //! for their headings and snippets. The tokenizer below is mirrored in `static/pathbook.js`.
 
 use crate::load::Doc;
@@ -42,6 +44,13 @@ const CHUNK_BYTES: usize = 24 * 1024;
 /// A term keeps at most this many postings (the highest weighted): a word on every page
 /// says little, and its list would dominate every chunk it sits in.
 const MAX_POSTINGS: usize = 1500;
+/// Page groups aim at most at this many bytes of JSON (a page bigger than that sits alone).
+/// Creating a file is what a build's disk does slowest, and one file per page was half of
+/// a large site's files; but a query's top 8 results rarely share a group, so its download
+/// grows with the group size. At 16 KB the 5,000-module corpus has 1,278 groups (from 5,161
+/// page files), and a first query downloads 118–154 KB rather than 52–87 KB; 32 KB groups
+/// would save another 690 files for 160–230 KB a query.
+const GROUP_BYTES: usize = 16 * 1024;
 /// A section's text kept for snippets.
 const SNIPPET_CHARS: usize = 1200;
 
@@ -492,18 +501,41 @@ pub fn build(pages: &[Page]) -> Index {
     flush(&mut chunk, &mut files);
 
     let sections_total = pages.iter().map(|p| p.sections.len()).sum::<usize>();
-    let page_files: Vec<(String, Vec<u8>)> = pages
-        .par_iter()
+    let records: Vec<Vec<u8>> = pages.par_iter().map(page_json).collect();
+    let groups = page_groups(&records);
+    let mut group_sizes = String::with_capacity(groups.len() * 2);
+    for (i, range) in groups.iter().enumerate() {
+        if i > 0 {
+            group_sizes.push(',');
+        }
+        push_base36(&mut group_sizes, range.len());
+    }
+    // Each group's records are freed as its file is made, so the records and the files
+    // are not all held at once.
+    let mut records = records.into_iter();
+    let grouped: Vec<Vec<Vec<u8>>> = groups
+        .iter()
+        .map(|range| records.by_ref().take(range.len()).collect())
+        .collect();
+    let group_files: Vec<(String, Vec<u8>)> = grouped
+        .into_par_iter()
         .enumerate()
-        .map(|(id, page)| {
-            let name = format!("p/{id}");
-            (
-                format!("search/{name}.js"),
-                script_json(&name, page_json(page)),
-            )
+        .map(|(n, records)| {
+            let mut json =
+                Vec::with_capacity(records.iter().map(|r| r.len() + 1).sum::<usize>() + 1);
+            json.push(b'[');
+            for (i, record) in records.into_iter().enumerate() {
+                if i > 0 {
+                    json.push(b',');
+                }
+                json.extend_from_slice(&record);
+            }
+            json.push(b']');
+            let name = format!("g/{n}");
+            (format!("search/{name}.js"), script_json(&name, json))
         })
         .collect();
-    files.extend(page_files);
+    files.extend(group_files);
 
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for (name, bytes) in &files {
@@ -518,16 +550,40 @@ pub fn build(pages: &[Page]) -> Index {
         script(
             "index",
             &serde_json::json!({
-                "v": 1,
+                "v": 2,
                 "h": version,
                 "pages": pages.len(),
                 "sections": sections_total,
                 "postings": postings_total,
                 "chunks": firsts,
+                "groups": group_sizes,
             }),
         ),
     );
     Index { files, version }
+}
+
+/// Consecutive pages, by their records' JSON, in groups of at most [`GROUP_BYTES`] as a JSON
+/// array (but never empty).
+fn page_groups(records: &[Vec<u8>]) -> Vec<std::ops::Range<usize>> {
+    let mut groups = Vec::new();
+    let mut start = 0;
+    while start < records.len() {
+        // The first record and the brackets, then a record and its comma at a time.
+        let mut bytes = records[start].len() + 2;
+        let mut end = start + 1;
+        while let Some(record) = records.get(end) {
+            let more = record.len() + 1;
+            if bytes + more > GROUP_BYTES {
+                break;
+            }
+            bytes += more;
+            end += 1;
+        }
+        groups.push(start..end);
+        start = end;
+    }
+    groups
 }
 
 /// A page's `{"c", "k", "s", "t", "u"}` object, keys in the order a `serde_json::Map`
@@ -581,7 +637,8 @@ mod tests {
     /// byte for byte, as it was before they were made faster.
     mod before {
         use super::super::{
-            CHUNK_BYTES, Index, MAX_POSTINGS, Page, SNIPPET_CHARS, STOP_WORDS, Section, script,
+            CHUNK_BYTES, GROUP_BYTES, Index, MAX_POSTINGS, Page, SNIPPET_CHARS, STOP_WORDS,
+            Section, script,
         };
         use crate::load::Doc;
         use pulldown_cmark::{Event, Parser, Tag, TagEnd};
@@ -795,7 +852,9 @@ mod tests {
             flush(&mut chunk, &mut files, &mut firsts);
 
             let mut sections_total = 0usize;
-            for (id, page) in pages.iter().enumerate() {
+            let mut groups: Vec<Vec<serde_json::Value>> = Vec::new();
+            let mut group_bytes = 0usize;
+            for page in pages {
                 sections_total += page.sections.len();
                 let sections: Vec<serde_json::Value> = page
                     .sections
@@ -804,19 +863,31 @@ mod tests {
                         serde_json::json!([s.heading, s.anchor, truncate(&s.text, SNIPPET_CHARS)])
                     })
                     .collect();
-                let name = format!("p/{id}");
+                let record = serde_json::json!({
+                    "t": page.title,
+                    "u": page.url,
+                    "k": page.kind,
+                    "c": page.context,
+                    "s": sections,
+                });
+                let bytes = record.to_string().len();
+                match groups.last_mut() {
+                    Some(group) if group_bytes + 1 + bytes <= GROUP_BYTES => {
+                        group_bytes += 1 + bytes;
+                        group.push(record);
+                    }
+                    _ => {
+                        group_bytes = 2 + bytes;
+                        groups.push(vec![record]);
+                    }
+                }
+            }
+            let group_sizes: Vec<String> = groups.iter().map(|g| base36(g.len())).collect();
+            for (n, group) in groups.into_iter().enumerate() {
+                let name = format!("g/{n}");
                 files.insert(
                     format!("search/{name}.js"),
-                    script(
-                        &name,
-                        &serde_json::json!({
-                            "t": page.title,
-                            "u": page.url,
-                            "k": page.kind,
-                            "c": page.context,
-                            "s": sections,
-                        }),
-                    ),
+                    script(&name, &serde_json::Value::Array(group)),
                 );
             }
 
@@ -833,12 +904,13 @@ mod tests {
                 script(
                     "index",
                     &serde_json::json!({
-                        "v": 1,
+                        "v": 2,
                         "h": version,
                         "pages": pages.len(),
                         "sections": sections_total,
                         "postings": postings_total,
                         "chunks": firsts,
+                        "groups": group_sizes.join(","),
                     }),
                 ),
             );
@@ -1081,7 +1153,9 @@ mod tests {
             assert!(ours == bytes, "{name} differs from byte {at}");
         }
         assert_eq!(index.version, before.version);
-        assert!(index.files.len() > 1700 + 10, "several term chunks");
+        let count = |dir: &str| index.files.keys().filter(|n| n.starts_with(dir)).count();
+        assert!(count("search/t/") > 10, "several term chunks");
+        assert!(count("search/g/") > 10, "several page groups");
         // The same on one thread as on many.
         let one_thread = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
@@ -1089,8 +1163,8 @@ mod tests {
             .unwrap()
             .install(|| build(&pages));
         assert!(one_thread.files == index.files && one_thread.version == index.version);
-        // And as recorded from the implementation before this one (with `h`, the version,
-        // in index.js), should both change.
+        // And as recorded when pages' records went into groups (with `h`, the version, in
+        // index.js), should both change.
         let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
         for (name, bytes) in &index.files {
             for byte in name.as_bytes().iter().chain(bytes) {
@@ -1100,7 +1174,7 @@ mod tests {
         }
         assert_eq!(
             format!("{hash:016x} {}", index.version),
-            "1d2d5c7434685c33 e315cbdada"
+            "a3c3c573018fe771 9b859a24b5"
         );
     }
 
@@ -1140,8 +1214,11 @@ mod tests {
             page("Other", "zebra"),
         ]);
         let names: Vec<&str> = index.files.keys().map(String::as_str).collect();
-        assert!(names.contains(&"search/index.js"));
-        assert!(names.contains(&"search/p/0.js") && names.contains(&"search/p/1.js"));
+        assert_eq!(
+            names,
+            ["search/g/0.js", "search/index.js", "search/t/0.js"],
+            "both pages in one group"
+        );
         let chunk = String::from_utf8(index.files["search/t/0.js"].clone()).unwrap();
         assert!(
             chunk.starts_with("pathbookSearchLoaded(\"t/0\","),
@@ -1151,6 +1228,92 @@ mod tests {
         // weights 11 = "b" and 10 = "a", pages delta-encoded.
         assert!(chunk.contains("\"feature\":[2,\"0.1:b,1.1:a\"]"), "{chunk}");
         assert!(chunk.contains("\"zebra\":[1,\"1.1\"]"), "{chunk}");
+        let group = String::from_utf8(index.files["search/g/0.js"].clone()).unwrap();
+        let data: serde_json::Value = serde_json::from_str(
+            group
+                .strip_prefix("pathbookSearchLoaded(\"g/0\",")
+                .and_then(|rest| rest.strip_suffix(");\n"))
+                .expect("a script"),
+        )
+        .unwrap();
+        assert_eq!(data[0]["t"], "Data");
+        assert_eq!(data[1]["t"], "Other");
+        assert_eq!(
+            data[1]["s"][1],
+            serde_json::json!(["Feature Stores", "feature-stores", "zebra"])
+        );
+        let main = String::from_utf8(index.files["search/index.js"].clone()).unwrap();
+        assert!(main.contains("\"groups\":\"2\""), "{main}");
         assert_eq!(index.version.len(), 10);
+    }
+
+    #[test]
+    fn page_groups_are_consecutive_full_and_within_the_budget() {
+        let mut pages = generated_pages();
+        // A page bigger than a group on its own.
+        pages.insert(
+            100,
+            Page {
+                title: "Big".into(),
+                url: "big.html".into(),
+                kind: "module",
+                context: String::new(),
+                sections: (0..30)
+                    .map(|s| Section {
+                        heading: format!("Part {s}"),
+                        anchor: format!("part-{s}"),
+                        text: "long text ".repeat(200),
+                    })
+                    .collect(),
+            },
+        );
+        let index = build(&pages);
+        let main = String::from_utf8(index.files["search/index.js"].clone()).unwrap();
+        let main: serde_json::Value =
+            serde_json::from_str(&main["pathbookSearchLoaded(\"index\",".len()..main.len() - 3])
+                .unwrap();
+        let sizes: Vec<usize> = main["groups"]
+            .as_str()
+            .unwrap()
+            .split(',')
+            .map(|n| usize::from_str_radix(n, 36).unwrap())
+            .collect();
+        assert_eq!(sizes.iter().sum::<usize>(), pages.len());
+        // A group's bytes as `build` counts them: its JSON before `</` is escaped.
+        let unescaped = |record: &serde_json::Value| record.to_string().len();
+        let mut page = 0;
+        let mut groups = Vec::new();
+        for (n, &size) in sizes.iter().enumerate() {
+            let name = format!("g/{n}");
+            let file =
+                String::from_utf8(index.files[&format!("search/{name}.js")].clone()).unwrap();
+            let json = &file[format!("pathbookSearchLoaded(\"{name}\",").len()..file.len() - 3];
+            let group: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+            assert_eq!(group.len(), size, "{name}");
+            let bytes = 1 + group.iter().map(|r| unescaped(r) + 1).sum::<usize>();
+            assert!(size == 1 || bytes <= GROUP_BYTES, "{name}: {bytes} bytes");
+            for record in &group {
+                assert_eq!(record["t"], pages[page].title.as_str(), "{name}");
+                page += 1;
+            }
+            groups.push((bytes, group));
+        }
+        assert_eq!(
+            index.files.len(),
+            1 + sizes.len() + main["chunks"].as_array().unwrap().len()
+        );
+        // Full: each group's next page would not have fitted.
+        for pair in groups.windows(2) {
+            assert!(pair[0].0 + unescaped(&pair[1].1[0]) + 1 > GROUP_BYTES);
+        }
+        let big = sizes.iter().scan(0, |at, &n| {
+            *at += n;
+            Some((*at - n, n))
+        });
+        assert!(
+            big.into_iter().any(|(first, n)| first == 100 && n == 1),
+            "{sizes:?}"
+        );
+        assert!(sizes.iter().any(|&n| n > 3), "small pages share a group");
     }
 }

@@ -631,11 +631,12 @@
       return text.toLowerCase().split(SPLIT).filter(function (w) { return w && length(w) >= 2 && !STOP[w]; });
     }
 
-    function chunkFor(chunks, term) {
-      var lo = 0, hi = chunks.length - 1, found = 0;
+    // Which of the sorted runs starting at `firsts` holds `key` (a term's chunk, a page's group).
+    function containing(firsts, key) {
+      var lo = 0, hi = firsts.length - 1, found = 0;
       while (lo <= hi) {
         var mid = (lo + hi) >> 1;
-        if (chunks[mid] <= term) { found = mid; lo = mid + 1; } else hi = mid - 1;
+        if (firsts[mid] <= key) { found = mid; lo = mid + 1; } else hi = mid - 1;
       }
       return found;
     }
@@ -667,9 +668,9 @@
         var chunks = index.chunks;
         var names = {};
         terms.forEach(function (term, i) {
-          var first = chunkFor(chunks, term);
+          var first = containing(chunks, term);
           var last = first;
-          if (i === terms.length - 1 && partial && term.length >= 3) last = Math.min(chunkFor(chunks, term + "\uffff"), first + 2);
+          if (i === terms.length - 1 && partial && term.length >= 3) last = Math.min(containing(chunks, term + "\uffff"), first + 2);
           for (var c = first; c <= last; c++) names["t/" + c] = true;
         });
         needAll(Object.keys(names), function (loadedChunks) {
@@ -722,8 +723,29 @@
       if (!results.length) results = any; // no page has every word: show the closest
       results.sort(function (a, b) { return b.score - a.score || a.page - b.page; });
       results = results.slice(0, 8);
-      needAll(results.map(function (r) { return "p/" + r.page; }), function (pageData) {
-        done(results.filter(function (r) { return pageData["p/" + r.page]; }), pageData);
+      // Pages' records come in groups of consecutive pages (index.groups: how many pages
+      // each holds, base 36), so the top results cost a few files, each loaded once.
+      if (!index.starts) {
+        var first = 0;
+        index.starts = (index.groups || "").split(",").map(function (n) {
+          var at = first;
+          first += parseInt(n, 36);
+          return at;
+        });
+      }
+      var groups = {};
+      results.forEach(function (r) {
+        r.group = containing(index.starts, r.page);
+        groups["g/" + r.group] = true;
+      });
+      needAll(Object.keys(groups), function (groupData) {
+        var records = {};
+        done(results.filter(function (r) {
+          var group = groupData["g/" + r.group];
+          var record = group && group[r.page - index.starts[r.group]];
+          if (record) records[r.page] = record;
+          return record;
+        }), records);
       });
     }
 
@@ -771,7 +793,7 @@
       list.innerHTML = "";
       if (!query.trim()) { close(); return; }
       results.forEach(function (r) {
-        var page = pages["p/" + r.page];
+        var page = pages[r.page];
         var section = page.s[r.section] || page.s[0] || ["", "", ""];
         var item = doc.createElement("li");
         var link = doc.createElement("a");

@@ -224,6 +224,33 @@ fn search_finds_feature_stores_and_a_body_word_and_enter_opens_the_result() {
         downloaded.as_f64().unwrap() < 500_000.0,
         "search downloaded {downloaded} bytes"
     );
+    // The results' records came from groups of pages, each downloaded once, though the
+    // 8 results share a few groups.
+    let files = browser.eval(
+        "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.includes('/search/'))",
+    );
+    let files: Vec<&str> = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap().rsplit("/search/").next().unwrap())
+        .collect();
+    let groups = files.iter().filter(|f| f.starts_with("g/")).count();
+    assert!(
+        (1..results.len()).contains(&groups),
+        "{} results from {groups} groups: {files:?}",
+        results.len()
+    );
+    let mut unique = files.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), files.len(), "{files:?}");
+    assert!(
+        files
+            .iter()
+            .all(|f| f == &"index.js" || f.starts_with("t/") || f.starts_with("g/")),
+        "{files:?}"
+    );
 
     // Arrows move through the results, Escape closes them.
     key(&mut browser, "ArrowDown", "ArrowDown", 40);
