@@ -108,16 +108,16 @@ fn render_with(
                     match &lang {
                         Some(lang) => {
                             let lang = escape_attr(lang);
-                            write!(
+                            writeln!(
                                 html,
-                                "<pre class=\"code\"{tabindex} data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>\n"
+                                "<pre class=\"code\"{tabindex} data-lang=\"{lang}\"><code class=\"language-{lang}\">{body}</code></pre>"
                             )
                             .expect("writing to a String");
                         }
                         None => {
-                            write!(
+                            writeln!(
                                 html,
-                                "<pre class=\"code\"{tabindex}><code>{body}</code></pre>\n"
+                                "<pre class=\"code\"{tabindex}><code>{body}</code></pre>"
                             )
                             .expect("writing to a String");
                         }
