@@ -29,6 +29,9 @@ pub struct Templates {
     tera: tera::Tera,
     /// Changes with any template's text, so a build knows which pages it can reuse.
     pub fingerprint: u64,
+    /// No template is overridden or added: the pages are the built-in theme's, whose use
+    /// of each context variable is known.
+    pub builtin: bool,
 }
 
 /// A template that does not parse, named with its file and the parser's account of where.
@@ -146,6 +149,13 @@ impl Templates {
         // Tera's default also escapes `/`, which turns every URL into `&#x2F;` soup.
         tera.set_escape_fn(escape_html);
         reject_cycles(&sources).map_err(TemplateError)?;
+        let builtin = sources.len() == TEMPLATES.len()
+            && sources
+                .iter()
+                .zip(TEMPLATES)
+                .all(|((name, text), (builtin_name, builtin_text))| {
+                    name == builtin_name && text == builtin_text
+                });
         let fingerprint = {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::hash::DefaultHasher::new();
@@ -154,7 +164,11 @@ impl Templates {
         };
         tera.add_raw_templates(sources)
             .map_err(|err| TemplateError(parse_error(&err)))?;
-        Ok(Templates { tera, fingerprint })
+        Ok(Templates {
+            tera,
+            fingerprint,
+            builtin,
+        })
     }
 
     pub fn render(&self, name: &str, context: &impl serde::Serialize) -> Result<String, String> {
