@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sizes=500,5000,50000
+sizes=50,500,5000,50000
 install=no
 while [ $# -gt 0 ]; do
   case "$1" in

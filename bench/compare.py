@@ -15,6 +15,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -42,10 +43,11 @@ def du_mb(path):
 
 
 def prepare(corpus, work):
-    """Lays the corpus out for each tool; returns {tool: (command, cwd, output dir)}."""
+    """Lays the corpus out for each tool; returns {tool: (command, cwd, output option)}: a
+    builder's command takes its output folder as the argument after its output option."""
     pathbook = os.path.join(REPO, "target", "release", "pathbook")
     tools = {}
-    tools["pathbook build"] = ([pathbook, "build", "."], corpus, os.path.join(corpus, "book"))
+    tools["pathbook build"] = ([pathbook, "build", "."], corpus, "--dest-dir")
     tools["pathbook check"] = ([pathbook, "check", "."], corpus, None)
 
     content = os.path.join(corpus, "content")
@@ -61,7 +63,7 @@ def prepare(corpus, work):
             open(os.path.join(book, "src", "SUMMARY.md"), "w").write("\n".join(lines) + "\n")
             open(os.path.join(book, "book.toml"), "w").write(
                 '[book]\ntitle = "corpus"\n[output.html.search]\nenable = true\n')
-        tools["mdbook build"] = (["mdbook", "build"], book, os.path.join(book, "book"))
+        tools["mdbook build"] = (["mdbook", "build"], book, "--dest-dir")
     if shutil.which("hugo"):
         site = os.path.join(work, "hugo")
         if not os.path.isdir(site):
@@ -73,7 +75,7 @@ def prepare(corpus, work):
             open(os.path.join(layouts, "list.html"), "w").write(page)
             open(os.path.join(site, "hugo.toml"), "w").write(
                 'baseURL = "https://example.org/"\ntitle = "corpus"\n[markup.highlight]\nnoClasses = false\n')
-        tools["hugo"] = (["hugo", "--quiet"], site, os.path.join(site, "public"))
+        tools["hugo"] = (["hugo", "--quiet"], site, "--destination")
     if shutil.which("lychee"):
         tools["lychee --offline --include-fragments"] = (
             ["lychee", "--offline", "--include-fragments", "--no-progress", "content/**/*.md"], corpus, None)
@@ -97,6 +99,13 @@ def main():
     tools = prepare(corpus, args.out)
     env = dict(os.environ, XDG_CACHE_HOME=os.path.join(args.out, "cache"))
 
+    # Every build writes into a folder of its own that no earlier run used. Deleting the
+    # previous output just before a build measures the file system instead: ext4 then
+    # scans its recently deleted inodes for every file it creates (`recently_deleted` in a
+    # profile), adding 1-3 s of system time to a 16,000-file build on this disk.
+    runs_dir = tempfile.mkdtemp(prefix="runs-", dir=args.out)
+    outputs = {}
+
     samples = {name: [] for name in tools}
     warm = {"pathbook build (no change)": [], "pathbook build (one module changed)": []}
     # An author's typical save: a sentence added at the end of one module, its title and
@@ -106,13 +115,15 @@ def main():
     original = open(readme, encoding="utf-8").read()
     for run in range(args.runs):
         # Alternate tools within each round so machine noise spreads over all of them.
-        for name, (command, cwd, output) in tools.items():
-            if output and os.path.isdir(output):
-                shutil.rmtree(output)
+        for name, (command, cwd, option) in tools.items():
+            if option:
+                outputs[name] = os.path.join(runs_dir, f"{run}-{name.split()[0]}")
+                command = [*command, option, outputs[name]]
             if name == "pathbook build":
                 shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)  # a cold build
             samples[name].append(timed(command, cwd, env))
-        command, cwd, _ = tools["pathbook build"]
+        command, cwd, option = tools["pathbook build"]
+        command = [*command, option, outputs["pathbook build"]]
         warm["pathbook build (no change)"].append(timed(command, cwd, env))
         with open(readme, "w", encoding="utf-8") as f:
             f.write(original + f"\nOne more sentence, saved in round {run}.\n")
@@ -130,7 +141,7 @@ def main():
     for name, values in rows.items():
         wall = statistics.median(v[0] for v in values)
         peak = max(v[1] for v in values)
-        output = tools.get(name, tools["pathbook build"])[2]
+        output = outputs.get(name, outputs["pathbook build"] if name.startswith("pathbook build") else None)
         size = f"{du_mb(output):.0f} MB" if output and os.path.isdir(output) else "—"
         print(f"| {name} | {wall:.2f} s | {peak:.0f} MB | {size} |")
     base = statistics.median(v[0] for v in samples["pathbook build"])
@@ -143,6 +154,7 @@ def main():
         ours = check if "lychee" in name else base
         label = "pathbook check" if "lychee" in name else "pathbook build"
         print(f"- {label} / {name}: {ours / wall:.3f}× ({wall / ours:.1f} times faster)")
+    shutil.rmtree(runs_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":
