@@ -128,7 +128,8 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
         );
     }
     let (path, fragment) = split_fragment(dest);
-    let path = decode(path);
+    // Borrowed unless the path has escapes: most links are resolved without a copy.
+    let path = percent_decode_str(path).decode_utf8_lossy();
     if path.is_empty() {
         // `?query#x` with no path: the same page.
         return Resolved::SamePage {

@@ -87,13 +87,6 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
     let project = &site.project;
     let excludes = exclude_patterns(&project.config);
     let mut diagnostics = project.load_diagnostics.clone();
-    // Module links a path's structure check already reported on, by file and offset.
-    let mut covered: HashMap<String, HashSet<usize>> = HashMap::new();
-    if project.layout == Layout::Site {
-        structure(site, &mut diagnostics, &mut covered);
-    }
-
-    let mut summary = Summary::default();
     let docs: Vec<(&String, &std::sync::Arc<crate::load::Doc>)> = project
         .docs
         .iter()
@@ -102,30 +95,47 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
             Scope::All => true,
         })
         .collect();
-    // Each document's links are checked on every core; the findings are sorted below.
-    let per_doc: Vec<(usize, Vec<Diagnostic>)> = docs
-        .par_iter()
-        .map(|(rel, doc)| {
-            let mut found = Vec::new();
-            let covered = covered.get(rel.as_str());
-            for link in &doc.parsed.links {
-                if covered.is_some_and(|offsets| offsets.contains(&link.offset))
-                    || excludes.iter().any(|re| re.is_match(&link.dest))
-                {
-                    continue;
-                }
-                if let Some(mut diagnostic) = check_link(site, doc, &link.dest, link.kind) {
-                    point_at_link(doc, link, &mut diagnostic);
-                    found.push(diagnostic);
-                }
+    // The structure check (one thread) runs beside the link checks (every core): a link
+    // it already reported as a missing module is dropped from the link findings after.
+    let mut structure_findings = Vec::new();
+    // Module links a path's structure check already reported on, by file and offset.
+    let mut covered: HashMap<String, HashSet<usize>> = HashMap::new();
+    let (_, per_doc) = rayon::join(
+        || {
+            if project.layout == Layout::Site {
+                structure(site, &mut structure_findings, &mut covered);
             }
-            (doc.parsed.links.len(), found)
-        })
-        .collect();
-    for (links, found) in per_doc {
+        },
+        || -> Vec<(&String, usize, Vec<(usize, Diagnostic)>)> {
+            docs.par_iter()
+                .map(|(rel, doc)| {
+                    let mut found = Vec::new();
+                    for link in &doc.parsed.links {
+                        if excludes.iter().any(|re| re.is_match(&link.dest)) {
+                            continue;
+                        }
+                        if let Some(mut diagnostic) = check_link(site, doc, &link.dest, link.kind) {
+                            point_at_link(doc, link, &mut diagnostic);
+                            found.push((link.offset, diagnostic));
+                        }
+                    }
+                    (*rel, doc.parsed.links.len(), found)
+                })
+                .collect()
+        },
+    );
+    diagnostics.extend(structure_findings);
+    let mut summary = Summary::default();
+    for (rel, links, found) in per_doc {
         summary.files_checked += 1;
         summary.links_checked += links;
-        diagnostics.extend(found);
+        let covered = covered.get(rel.as_str());
+        diagnostics.extend(
+            found
+                .into_iter()
+                .filter(|(offset, _)| !covered.is_some_and(|offsets| offsets.contains(offset)))
+                .map(|(_, diagnostic)| diagnostic),
+        );
     }
     if let BrokenLinkPolicy::Warn = project.config.build.on_broken_links
         && matches!(scope, Scope::Files(_))
