@@ -616,16 +616,8 @@ impl<'a> Renderer<'a> {
     fn markdown(&self, rel: &str, page_url: &str, split: Option<u8>) -> Vec<HtmlSection> {
         let doc = &self.site.project.docs[rel];
         let rewrite = self.page_rewrite(rel, page_url);
-        let mut sections = render_markdown(
-            &doc.source.text,
-            &HtmlOptions {
-                headings: &doc.parsed.headings,
-                rewrite: &rewrite,
-                skip_title: true,
-                split_level: split,
-                sanitize: self.plan.sanitize,
-            },
-        );
+        let mut sections =
+            render_markdown(&doc.source.text, &self.html_options(doc, &rewrite, split));
         for section in &mut sections {
             section.html = focusable_code(&section.html);
         }
@@ -634,6 +626,23 @@ impl<'a> Renderer<'a> {
 
     /// Where the links of the document `rel` point from its page at `page_url`; shared with
     /// the print pages, which place a module's page as it would be written.
+    /// How a page renders a document's Markdown: with the heading ids the checker knows,
+    /// the `#` title left to the template.
+    fn html_options<'o>(
+        &self,
+        doc: &'o Doc,
+        rewrite: &'o dyn Fn(&str, LinkKind) -> Option<String>,
+        split_level: Option<u8>,
+    ) -> HtmlOptions<'o> {
+        HtmlOptions {
+            headings: &doc.parsed.headings,
+            rewrite,
+            skip_title: true,
+            split_level,
+            sanitize: self.plan.sanitize,
+        }
+    }
+
     fn page_rewrite<'s>(
         &'s self,
         rel: &'s str,
@@ -1164,13 +1173,7 @@ impl<'a> Renderer<'a> {
         let url = |value: &str, href: bool| self.print_attr(value, href, slug, page_url, place);
         crate::markdown::html::render_relocated(
             &doc.source.text,
-            &HtmlOptions {
-                headings: &doc.parsed.headings,
-                rewrite: &rewrite,
-                skip_title: true,
-                split_level: None,
-                sanitize: self.plan.sanitize,
-            },
+            &self.html_options(doc, &rewrite, None),
             &crate::markdown::html::Relocate {
                 heading_shift: 1,
                 id_prefix: &id_prefix,
@@ -1361,19 +1364,11 @@ impl<'a> Renderer<'a> {
                 }
             };
             let doc = &self.site.project.docs[rel];
-            let html: String = render_markdown(
-                &doc.source.text,
-                &HtmlOptions {
-                    headings: &doc.parsed.headings,
-                    rewrite: &rewrite,
-                    skip_title: true,
-                    split_level: None,
-                    sanitize: self.plan.sanitize,
-                },
-            )
-            .into_iter()
-            .map(|s| s.html)
-            .collect();
+            let html: String =
+                render_markdown(&doc.source.text, &self.html_options(doc, &rewrite, None))
+                    .into_iter()
+                    .map(|s| s.html)
+                    .collect();
             focusable_code(&html).replace("href=\"print.html#", "href=\"#")
         };
         let overview_html = render_doc(&path.rel);
