@@ -43,8 +43,14 @@ fi
 
 echo
 echo "## Stage profile of a cold build"
-rm -rf /tmp/pathbook-bench/profile-site
-XDG_CACHE_HOME=$(mktemp -d) ./target/release/pathbook build -v "$corpus" --dest-dir /tmp/pathbook-bench/profile-site
+# A new output folder, as in compare.py: not one whose files were just deleted.
+site=$(mktemp -d -p /tmp/pathbook-bench site-XXXX)
+XDG_CACHE_HOME=$(mktemp -d) ./target/release/pathbook build -v "$corpus" --dest-dir "$site/book"
+
+echo
+echo "## What a browser downloads for a first search (needs chromium: scripts/test.sh installs it)"
+PATHBOOK_SEARCH_SITE="$site/book" cargo test --release --test learner_browser -- --ignored --nocapture search_downloads_on_a_large_site
+rm -rf "$site"
 
 echo
 echo "## How cost grows"
