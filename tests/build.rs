@@ -202,15 +202,20 @@ fn each_sidebar_marks_the_page_being_read_and_no_other() {
     );
 }
 
-#[test]
-fn a_theme_can_replace_the_sidebar() {
+/// The variants fixture with one template of the theme replaced (or added).
+fn variants_with_template(name: &str, text: &str) -> tempfile::TempDir {
     let temp = copy_fixture("variants");
     std::fs::create_dir_all(temp.path().join("templates")).unwrap();
-    std::fs::write(
-        temp.path().join("templates/nav.html"),
+    std::fs::write(temp.path().join("templates").join(name), text).unwrap();
+    temp
+}
+
+#[test]
+fn a_theme_can_replace_the_sidebar() {
+    let temp = variants_with_template(
+        "nav.html",
         "<nav class=\"sidebar\"><a href=\"{{ root }}{{ nav.url }}\">{{ nav.title }} (custom)</a></nav>",
-    )
-    .unwrap();
+    );
     let result = run(&["build"], temp.path());
     assert!(result.status.success(), "{:?}", text(&result));
     let path_dir = std::fs::read_dir(temp.path().join("book/paths"))
@@ -419,13 +424,10 @@ fn templates_and_static_files_can_be_overridden() {
 
 #[test]
 fn a_template_that_includes_itself_is_an_error_not_a_crash() {
-    let temp = copy_fixture("variants");
-    std::fs::create_dir_all(temp.path().join("templates")).unwrap();
-    std::fs::write(
-        temp.path().join("templates/module.html"),
+    let temp = variants_with_template(
+        "module.html",
         "{% extends \"base.html\" %}{% block content %}{% include \"part.html\" %}{% endblock content %}",
-    )
-    .unwrap();
+    );
     std::fs::write(
         temp.path().join("templates/part.html"),
         "{% include \"module.html\" %}",
