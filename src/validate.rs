@@ -83,6 +83,10 @@ fn at(
     }
 }
 
+/// One file's link check: its path, how many links it has, and the findings with the
+/// offset of the link each is about.
+type FileLinks<'a> = (&'a String, usize, Vec<(usize, Diagnostic)>);
+
 pub fn validate(site: &Site, scope: Scope) -> Report {
     let project = &site.project;
     let excludes = exclude_patterns(&project.config);
@@ -106,7 +110,7 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
                 structure(site, &mut structure_findings, &mut covered);
             }
         },
-        || -> Vec<(&String, usize, Vec<(usize, Diagnostic)>)> {
+        || -> Vec<FileLinks> {
             docs.par_iter()
                 .map(|(rel, doc)| {
                     let mut found = Vec::new();
