@@ -346,7 +346,7 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
                 .render_all(staging)
                 .map_err(|err| output::OutputError(err.to_string()))?;
             if terminal.verbose {
-                eprintln!("thread time: {stats}");
+                eprintln!("thread time: {}", stats.busy);
             }
             let pages = stats.pages;
             if crate::render::Sink::reuse(staging, COPIES_JOB, copies_key).is_none() {

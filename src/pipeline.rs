@@ -42,7 +42,8 @@ impl Prepared {
     }
 }
 
-/// Wall time per pipeline stage, for `--verbose` and the benchmark profile.
+/// Time per named part, for `--verbose` and the benchmark profile: the pipeline's stages
+/// (wall time), or rendering's kinds of job (thread time).
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
     pub stages: Vec<(&'static str, std::time::Duration)>,

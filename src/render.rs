@@ -1178,7 +1178,6 @@ impl<'a> Renderer<'a> {
                 heading_shift: 1,
                 id_prefix: &id_prefix,
                 url: &url,
-                focusable_code: true,
             },
         )
     }
@@ -1925,7 +1924,7 @@ impl<'a> Renderer<'a> {
         ));
         Ok(RenderStats {
             pages: pages.into_inner(),
-            busy,
+            busy: crate::pipeline::Timings { stages: busy },
         })
     }
 }
@@ -1934,18 +1933,7 @@ impl<'a> Renderer<'a> {
 /// time spent per kind of job, writing included.
 pub struct RenderStats {
     pub pages: usize,
-    pub busy: Vec<(&'static str, std::time::Duration)>,
-}
-
-impl std::fmt::Display for RenderStats {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self
-            .busy
-            .iter()
-            .map(|(kind, d)| format!("{kind} {:.0} ms", d.as_secs_f64() * 1000.0))
-            .collect();
-        f.write_str(&parts.join(", "))
-    }
+    pub busy: crate::pipeline::Timings,
 }
 
 /// Names of the kinds of job, in the order of [`Job::kind`].

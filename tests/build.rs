@@ -450,15 +450,7 @@ fn site_files(site: &std::path::Path) -> std::collections::BTreeMap<String, Vec<
         .map(Result::unwrap)
         .filter(|e| e.file_type().is_file())
         .filter(|e| !e.file_name().to_string_lossy().starts_with(".pathbook-"))
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(site)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
+        .map(|e| (relative(site, e.path()), std::fs::read(e.path()).unwrap()))
         .collect()
 }
 

@@ -27,8 +27,6 @@ pub struct Relocate<'a> {
     /// Maps an `href` (`true`) or `src` (`false`) value, as the document's own page writes
     /// it (escaped), to the value to write instead; `None` keeps it.
     pub url: &'a dyn Fn(&str, bool) -> Option<String>,
-    /// Writes `tabindex="0"` on code blocks, so a keyboard can reach and scroll them.
-    pub focusable_code: bool,
 }
 
 pub struct HtmlSection {
@@ -98,7 +96,10 @@ fn render_with(
                 Event::End(TagEnd::CodeBlock) => {
                     let lang = lang.take();
                     let body = crate::highlight::highlight(buffer, lang.as_deref());
-                    let tabindex = if relocate.is_some_and(|r| r.focusable_code) {
+                    // A relocated document's code blocks get the `tabindex="0"` that pages add
+                    // to theirs afterwards (`render::focusable_code`), so a keyboard can
+                    // reach and scroll them.
+                    let tabindex = if relocate.is_some() {
                         " tabindex=\"0\""
                     } else {
                         ""
@@ -392,7 +393,6 @@ mod tests {
                 heading_shift: 1,
                 id_prefix: "m--",
                 url,
-                focusable_code: true,
             },
         )
     }

@@ -123,6 +123,14 @@ pub fn attribute_values(html: &str, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// `path` from `root`, with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
 /// Every broken internal link in a built site: `(page, href, why)`. Links are resolved the
 /// way a browser resolves them against a `file://` URL.
 pub fn crawl(site: &Path) -> (usize, Vec<(String, String, String)>) {
@@ -130,12 +138,7 @@ pub fn crawl(site: &Path) -> (usize, Vec<(String, String, String)>) {
     let mut pages = Vec::new();
     for entry in walkdir::WalkDir::new(site) {
         let entry = entry.unwrap();
-        let rel = entry
-            .path()
-            .strip_prefix(site)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+        let rel = relative(site, entry.path());
         if rel.ends_with(".html") {
             let html = read(entry.path());
             let mut page_ids: BTreeSet<String> =
