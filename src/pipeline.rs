@@ -77,19 +77,39 @@ impl std::fmt::Display for Timings {
 /// may have errors, and the caller decides whether they stop the build.
 pub fn prepare(project_dir: &Path, options: &LoadOptions) -> Result<Prepared, BuildError> {
     let mut timings = Timings::default();
-    let project = timings
-        .time("load+parse", || Project::load(project_dir, options))
-        .map_err(BuildError::Load)?;
-    prepare_project(project, timings)
+    // Templates and the highlighter's grammars do not depend on the content: they get ready
+    // on the other core while the content is read and parsed. On a small site these are
+    // most of the time before rendering starts. Nothing waits for the grammars here: the
+    // first block to highlight does, if they are not ready by then.
+    std::thread::spawn(crate::highlight::warm_up);
+    let started = std::time::Instant::now();
+    let (project, (templates, templates_took)) = rayon::join(
+        || Project::load(project_dir, options),
+        || {
+            let started = std::time::Instant::now();
+            (Templates::load(project_dir), started.elapsed())
+        },
+    );
+    timings.add("load+parse", started.elapsed());
+    let project = project.map_err(BuildError::Load)?;
+    timings.add("templates (beside load+parse)", templates_took);
+    prepare_with(project, templates.map_err(BuildError::Template)?, timings)
 }
 
 /// [`prepare`] for a project already loaded (`serve` reloads only what changed).
 pub fn prepare_project(project: Project, mut timings: Timings) -> Result<Prepared, BuildError> {
-    let project_dir = project.project_dir.clone();
-    let site = timings.time("model", || model::build(project));
     let templates = timings
-        .time("templates", || Templates::load(&project_dir))
+        .time("templates", || Templates::load(&project.project_dir))
         .map_err(BuildError::Template)?;
+    prepare_with(project, templates, timings)
+}
+
+fn prepare_with(
+    project: Project,
+    templates: Templates,
+    mut timings: Timings,
+) -> Result<Prepared, BuildError> {
+    let site = timings.time("model", || model::build(project));
     let (pages, assets) = timings.time("reach", || render::reachable(&site));
     let report = timings.time("validate", || {
         validate::validate(&site, Scope::Files(&pages))

@@ -188,7 +188,7 @@ pub fn static_files(project_dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String
         .collect();
     files.push((
         "highlight.css".into(),
-        crate::highlight::stylesheet().into_bytes(),
+        crate::highlight::stylesheet().as_bytes().to_vec(),
     ));
     overlay(&project_dir.join("static"), &mut files, |path| {
         std::fs::read(path)
