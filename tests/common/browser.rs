@@ -140,6 +140,12 @@ impl Browser {
 
     /// Sends one DevTools command and waits for its answer (events in between are dropped).
     pub fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params)
+            .unwrap_or_else(|error| panic!("{method} failed: {error}"))
+    }
+
+    /// [`Browser::call`], with DevTools' error answer given back instead of a panic.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let message = json!({"id": id, "method": method, "params": params}).to_string();
@@ -152,9 +158,9 @@ impl Browser {
                 let value: Value = serde_json::from_str(text.as_str()).unwrap();
                 if value["id"] == id {
                     if let Some(error) = value.get("error") {
-                        panic!("{method} failed: {error}");
+                        return Err(error.clone());
                     }
-                    return value["result"].clone();
+                    return Ok(value["result"].clone());
                 }
             }
         }
@@ -180,16 +186,21 @@ impl Browser {
         result["result"]["value"].clone()
     }
 
-    /// Polls `condition` until it is true.
+    /// Polls `condition` until it is true. A poll that lands while the page navigates (after
+    /// a click on a link, say) is answered "Inspected target navigated or closed": that is
+    /// a "not yet", not a failure.
     pub fn wait_until(&mut self, condition: &str, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         loop {
-            let result = self.call(
+            let result = self.try_call(
                 "Runtime.evaluate",
                 json!({"expression": condition, "returnByValue": true}),
             );
-            if result["result"]["value"] == json!(true) {
-                return;
+            match result {
+                Ok(result) if result["result"]["value"] == json!(true) => return,
+                Ok(_) => {}
+                Err(error) if error.to_string().contains("navigated or closed") => {}
+                Err(error) => panic!("Runtime.evaluate of `{condition}` failed: {error}"),
             }
             assert!(
                 Instant::now() < deadline,
