@@ -29,9 +29,13 @@ fi
 
 cargo build --release --quiet
 corpus=/tmp/pathbook-bench/corpus-5000
+# Built sites stay until the end: for a minute or more after a deletion, ext4 makes every
+# file created slower (see bench/compare.py), which would be measured as the next build's.
+mkdir -p /tmp/pathbook-bench
+trap 'rm -rf /tmp/pathbook-bench/runs-* /tmp/pathbook-bench/scale-* /tmp/pathbook-bench/site-*' EXIT
 
 echo "## Build and check, side by side"
-python3 bench/compare.py --modules 5000 --paths 20 --runs 2
+python3 bench/compare.py --modules 5000 --paths 20 --runs 2 --keep
 
 echo
 echo "## check and lychee alone, alternating"
@@ -50,11 +54,10 @@ XDG_CACHE_HOME=$(mktemp -d) ./target/release/pathbook build -v "$corpus" --dest-
 echo
 echo "## What a browser downloads for a first search (needs chromium: scripts/test.sh installs it)"
 PATHBOOK_SEARCH_SITE="$site/book" cargo test --release --test learner_browser -- --ignored --nocapture search_downloads_on_a_large_site
-rm -rf "$site"
 
 echo
 echo "## How cost grows"
-python3 bench/scale.py --sizes "$sizes"
+python3 bench/scale.py --sizes "$sizes" --keep
 
 echo
 echo "## serve: from a saved file to the reload message"

@@ -88,6 +88,9 @@ def main():
     parser.add_argument("--paths", type=int, default=20)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", default="/tmp/pathbook-bench")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the built sites in place (bench/all.sh deletes them at "
+                             "the end, so no deletion slows the next script's builds)")
     args = parser.parse_args()
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
@@ -100,9 +103,10 @@ def main():
     env = dict(os.environ, XDG_CACHE_HOME=os.path.join(args.out, "cache"))
 
     # Every build writes into a folder of its own that no earlier run used. Deleting the
-    # previous output just before a build measures the file system instead: ext4 then
-    # scans its recently deleted inodes for every file it creates (`recently_deleted` in a
-    # profile), adding 1-3 s of system time to a 16,000-file build on this disk.
+    # previous output just before a build measures the file system instead: for a minute
+    # or more after files are deleted, ext4 scans the recently deleted inodes for every
+    # file it creates (`recently_deleted` in a profile), adding 1-3 s of system time to a
+    # 16,000-file build on this disk.
     runs_dir = tempfile.mkdtemp(prefix="runs-", dir=args.out)
     outputs = {}
 
@@ -154,7 +158,8 @@ def main():
         ours = check if "lychee" in name else base
         label = "pathbook check" if "lychee" in name else "pathbook build"
         print(f"- {label} / {name}: {ours / wall:.3f}× ({wall / ours:.1f} times faster)")
-    shutil.rmtree(runs_dir, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(runs_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ def main():
     parser.add_argument("--sizes", default="500,5000,50000")
     parser.add_argument("--out", default="/tmp/pathbook-bench")
     parser.add_argument("--small-runs", type=int, default=11)
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the built sites in place (see bench/compare.py --keep)")
     args = parser.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     pathbook = os.path.join(REPO, "target", "release", "pathbook")
@@ -34,6 +36,9 @@ def main():
     print("| modules | paths | Markdown | cold build | peak memory | output | per module | "
           "new folder, cache filled | no-change build | check |")
     print("|---|---|---|---|---|---|---|---|---|---|")
+    # Sites are deleted only at the end: a deletion would slow the builds after it (see
+    # bench/compare.py on ext4's recently deleted inodes).
+    sites = []
     for modules in (int(n) for n in args.sizes.split(",")):
         paths = max(1, modules // 250)
         corpus = os.path.join(args.out, f"corpus-{modules}")
@@ -52,18 +57,17 @@ def main():
             # A folder no earlier run wrote into: see bench/compare.py on ext4's recently
             # deleted inodes.
             site = tempfile.mkdtemp(prefix=f"scale-{modules}-", dir=args.out)
+            other_site = tempfile.mkdtemp(prefix=f"scale-{modules}-", dir=args.out)
+            sites += [site, other_site]
             build = [pathbook, "build", "-q", ".", "--dest-dir", site]
             cold, peak = timed(build, corpus, env)
             output = du_mb(site)
             # Every page made again, but the highlighting cache the cold build left is used:
             # what a first build costs on a machine that has built the site before.
-            other_site = tempfile.mkdtemp(prefix=f"scale-{modules}-", dir=args.out)
             cached, _ = timed([pathbook, "build", "-q", ".", "--dest-dir", other_site],
                               corpus, env)
-            shutil.rmtree(other_site, ignore_errors=True)
             again, _ = timed(build, corpus, env)
             check, _ = timed([pathbook, "check", "-q", "."], corpus, env)
-            shutil.rmtree(site, ignore_errors=True)
             for name, value in zip(runs, (cold, peak, cached, again, check)):
                 runs[name].append(value)
         cold, peak, cached, again, check = (
@@ -71,6 +75,9 @@ def main():
         print(f"| {modules:,} | {paths} | {markdown:.0f} MB | {wall(cold)} | {peak:.0f} MB | "
               f"{output:.0f} MB | {cold / modules * 1000:.2f} ms | {wall(cached)} | "
               f"{wall(again)} | {wall(check)} |", flush=True)
+    if not args.keep:
+        for site in sites:
+            shutil.rmtree(site, ignore_errors=True)
 
 
 def wall(seconds):
