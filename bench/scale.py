@@ -72,7 +72,7 @@ def main():
                 runs[name].append(value)
         cold, peak, cached, again, check = (
             statistics.median(values) for values in runs.values())
-        print(f"| {modules:,} | {paths} | {markdown:.0f} MB | {wall(cold)} | {peak:.0f} MB | "
+        print(f"| {modules:,} | {paths} | {markdown:.{1 if markdown < 10 else 0}f} MB | {wall(cold)} | {peak:.0f} MB | "
               f"{output:.0f} MB | {cold / modules * 1000:.2f} ms | {wall(cached)} | "
               f"{wall(again)} | {wall(check)} |", flush=True)
     if not args.keep:
