@@ -141,6 +141,11 @@ impl Project {
                 format!("{display_prefix}/{rel}")
             }
         };
+        let extract = if options.links_only {
+            markdown::Extract::Links
+        } else {
+            markdown::Extract::All
+        };
         let read_doc = |rel: &str| -> Result<Arc<Doc>, Box<Diagnostic>> {
             let path = content_dir.join(rel);
             if let Some(reuse) = &reuse
@@ -177,11 +182,6 @@ impl Project {
                 Box::new(d)
             })?;
             let source = SourceFile::new(display_path, rel.to_string(), text);
-            let extract = if options.links_only {
-                markdown::Extract::Links
-            } else {
-                markdown::Extract::All
-            };
             let parsed = markdown::parse_for(&source.text, extract);
             Ok(Arc::new(Doc {
                 source,

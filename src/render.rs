@@ -624,8 +624,6 @@ impl<'a> Renderer<'a> {
         sections
     }
 
-    /// Where the links of the document `rel` point from its page at `page_url`; shared with
-    /// the print pages, which place a module's page as it would be written.
     /// How a page renders a document's Markdown: with the heading ids the checker knows,
     /// the `#` title left to the template.
     fn html_options<'o>(
@@ -643,6 +641,8 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Where the links of the document `rel` point from its page at `page_url`; shared with
+    /// the print pages, which place a module's page as it would be written.
     fn page_rewrite<'s>(
         &'s self,
         rel: &'s str,

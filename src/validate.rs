@@ -188,17 +188,14 @@ fn check_link(site: &Site, doc: &Doc, dest: &str, kind: LinkKind) -> Option<Diag
             problem.message,
             problem.help,
         )),
-        Resolved::SamePage { fragment } => check_fragment(doc, &fragment, "this page"),
+        Resolved::SamePage { fragment } => check_fragment(doc, &fragment, || "this page".into()),
         Resolved::Local { rel, fragment, .. } => {
             let fragment = fragment?;
             if kind == LinkKind::Image {
                 return None;
             }
             let target = project.docs.get(&rel)?;
-            if fragment_exists(target, &fragment) {
-                return None;
-            }
-            check_fragment(target, &fragment, &project.display_path(&rel)).map(|mut d| {
+            check_fragment(target, &fragment, || project.display_path(&rel)).map(|mut d| {
                 d.file = doc.source.display_path.clone();
                 d
             })
@@ -206,15 +203,17 @@ fn check_link(site: &Site, doc: &Doc, dest: &str, kind: LinkKind) -> Option<Diag
     }
 }
 
-/// A fragment is valid when the target page has that id; `#top` and `#` always are.
-fn fragment_exists(target: &Doc, fragment: &str) -> bool {
-    fragment.is_empty() || fragment == "top" || target.parsed.has_anchor(fragment)
-}
-
-fn check_fragment(target: &Doc, fragment: &str, target_name: &str) -> Option<Diagnostic> {
-    if fragment_exists(target, fragment) {
+/// A fragment is valid when the target page has that id; `#top` and `#` always are. The
+/// target's name is only made for a finding: nearly every fragment exists.
+fn check_fragment(
+    target: &Doc,
+    fragment: &str,
+    target_name: impl FnOnce() -> String,
+) -> Option<Diagnostic> {
+    if fragment.is_empty() || fragment == "top" || target.parsed.has_anchor(fragment) {
         return None;
     }
+    let target_name = target_name();
     if let Some(real) = target.parsed.anchor_ignoring_case(fragment) {
         return Some(link_diagnostic(
             target,
