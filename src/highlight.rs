@@ -21,11 +21,118 @@ fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
-/// Loads the grammars and makes the stylesheet now, so a thread with nothing else to do can
-/// pay for them before the first page needs them.
-pub fn warm_up() {
-    syntaxes();
-    stylesheet();
+/// A thread that gets the highlighter ready while the content is read and parsed, on the
+/// core that loading leaves idle much of the time: it loads the grammars, makes the
+/// stylesheet, then readies each language the content turns out to need ([`expect_block`]).
+/// Readying a language is most of what its first block would cost: syntect unpacks its
+/// grammar and compiles its patterns on first use, and oniguruma compiles one pattern at a
+/// time process-wide, so the render threads would otherwise queue for it. Dropping the
+/// handle ends the thread once it has readied the languages already named.
+pub struct WarmUp(());
+
+/// Where [`expect_block`] sends languages while a [`WarmUp`] runs.
+static EXPECTED: RwLock<Option<Expected>> = RwLock::new(None);
+
+struct Expected {
+    sender: std::sync::mpsc::Sender<String>,
+    languages: ExpectedLanguages,
+}
+
+/// After this many of a language's blocks were found in the cache, the rest are not looked
+/// up: a rebuild is not worth hashing every block twice for, and a block of it that turns
+/// out to be new is readied by the thread that highlights it, as it would be without this.
+const CACHED_BLOCKS_BEFORE_SETTLED: u32 = 8;
+
+impl WarmUp {
+    /// Two at once (tests prepare sites in parallel) share the hints: the later takes them
+    /// over and the first to end stops them. Hints only save time, so that is harmless.
+    pub fn start() -> WarmUp {
+        let (sender, languages) = std::sync::mpsc::channel::<String>();
+        *EXPECTED.write().unwrap_or_else(|e| e.into_inner()) = Some(Expected {
+            sender,
+            languages: Default::default(),
+        });
+        std::thread::spawn(move || {
+            syntaxes();
+            stylesheet();
+            for language in languages {
+                // One line is enough: at a block's first character the parser tries every
+                // pattern of the language's main context.
+                highlight_uncached_untimed("\n", Some(&language));
+            }
+        });
+        WarmUp(())
+    }
+}
+
+impl Drop for WarmUp {
+    fn drop(&mut self) {
+        *EXPECTED.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
+/// Whether a block in `language` should be handed to [`expect_block`]: only while a
+/// [`WarmUp`] runs and the language is not settled (sent, or found in the cache enough).
+pub fn expects(language: &str) -> bool {
+    let expected = EXPECTED.read().unwrap_or_else(|e| e.into_inner());
+    expected
+        .as_ref()
+        .is_some_and(|expected| expected.languages.wants(language))
+}
+
+/// Tells a running [`WarmUp`] that `code` in `language` is to be highlighted. Blocks the
+/// cache has need no grammar, so a rebuild readies none.
+pub fn expect_block(language: &str, code: &str) {
+    let expected = EXPECTED.read().unwrap_or_else(|e| e.into_inner());
+    let Some(expected) = &*expected else {
+        return;
+    };
+    let cached = cache()
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .entries
+        .contains_key(&cache_key(code, Some(language)));
+    if expected.languages.record(language, cached) {
+        let _ = expected.sender.send(language.to_string());
+    }
+}
+
+/// Per language seen: how many of its blocks the cache had, or `None` once it was sent to
+/// be readied.
+#[derive(Default)]
+struct ExpectedLanguages(std::sync::Mutex<HashMap<String, Option<u32>>>);
+
+impl ExpectedLanguages {
+    fn wants(&self, language: &str) -> bool {
+        match self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(language)
+        {
+            None => true,
+            Some(Some(cached)) => *cached < CACHED_BLOCKS_BEFORE_SETTLED,
+            Some(None) => false,
+        }
+    }
+
+    /// Counts a block; `true` when its language is to be readied now (the first block the
+    /// cache does not have).
+    fn record(&self, language: &str, cached: bool) -> bool {
+        let mut languages = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let seen = languages.entry(language.to_string()).or_insert(Some(0));
+        match seen {
+            Some(count) if cached => {
+                *count += 1;
+                false
+            }
+            Some(_) => {
+                *seen = None;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// Fence labels that authors use but syntect does not know by that name.
@@ -43,12 +150,12 @@ fn canonical_language(lang: &str) -> &str {
 }
 
 /// The language named by a fence's info string (`python`, `rust,ignore`, `{.python}`).
-pub fn fence_language(info: &str) -> Option<String> {
+pub fn fence_language(info: &str) -> Option<&str> {
     let first = info
         .split(|c: char| c.is_whitespace() || c == ',')
         .next()?
         .trim_matches(|c| c == '{' || c == '}' || c == '.');
-    (!first.is_empty()).then(|| first.to_string())
+    (!first.is_empty()).then_some(first)
 }
 
 /// The inner HTML of a `<code>` element: highlighted spans, or escaped text when the
@@ -690,6 +797,30 @@ mod tests {
     }
 
     #[test]
+    fn a_language_is_readied_once_and_only_for_a_block_the_cache_lacks() {
+        let languages = ExpectedLanguages::default();
+        assert!(languages.wants("rust"));
+        assert!(
+            !languages.record("rust", true),
+            "a cached block needs no grammar"
+        );
+        assert!(
+            languages.record("rust", false),
+            "the first new block readies it"
+        );
+        assert!(!languages.wants("rust"));
+        assert!(!languages.record("rust", false), "readied once");
+        for _ in 0..CACHED_BLOCKS_BEFORE_SETTLED {
+            assert!(languages.wants("python"));
+            assert!(!languages.record("python", true));
+        }
+        assert!(
+            !languages.wants("python"),
+            "settled after enough cached blocks"
+        );
+    }
+
+    #[test]
     fn stylesheet_has_light_and_dark_rules() {
         let css = stylesheet();
         assert!(css.contains(".hl-code"));
@@ -985,7 +1116,9 @@ mod tests {
                 match event {
                     Event::Start(Tag::CodeBlock(kind)) => {
                         let lang = match kind {
-                            CodeBlockKind::Fenced(info) => fence_language(&info),
+                            CodeBlockKind::Fenced(info) => {
+                                fence_language(&info).map(str::to_string)
+                            }
                             CodeBlockKind::Indented => None,
                         };
                         open = Some((lang, String::new()));
@@ -1052,8 +1185,8 @@ mod tests {
 
     #[test]
     fn fence_info_strings() {
-        assert_eq!(fence_language("rust,ignore").as_deref(), Some("rust"));
-        assert_eq!(fence_language("{.python}").as_deref(), Some("python"));
+        assert_eq!(fence_language("rust,ignore"), Some("rust"));
+        assert_eq!(fence_language("{.python}"), Some("python"));
         assert_eq!(fence_language(""), None);
     }
 }

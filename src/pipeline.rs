@@ -77,11 +77,11 @@ impl std::fmt::Display for Timings {
 /// may have errors, and the caller decides whether they stop the build.
 pub fn prepare(project_dir: &Path, options: &LoadOptions) -> Result<Prepared, BuildError> {
     let mut timings = Timings::default();
-    // Templates and the highlighter's grammars do not depend on the content: they get ready
-    // on the other core while the content is read and parsed. On a small site these are
-    // most of the time before rendering starts. Nothing waits for the grammars here: the
-    // first block to highlight does, if they are not ready by then.
-    std::thread::spawn(crate::highlight::warm_up);
+    // Templates and the highlighter do not wait for the content: they get ready on the other
+    // core while the content is read and parsed. On a small site these are most of the time
+    // before rendering starts. Nothing waits for the warm-up here: the first block to
+    // highlight does, if the grammars are not loaded by then.
+    let warm_up = crate::highlight::WarmUp::start();
     let started = std::time::Instant::now();
     let (project, (templates, templates_took)) = rayon::join(
         || Project::load(project_dir, options),
@@ -91,6 +91,8 @@ pub fn prepare(project_dir: &Path, options: &LoadOptions) -> Result<Prepared, Bu
         },
     );
     timings.add("load+parse", started.elapsed());
+    // Every language has been named: the warm-up ends when it has readied them.
+    drop(warm_up);
     let project = project.map_err(BuildError::Load)?;
     timings.add("templates (beside load+parse)", templates_took);
     prepare_with(project, templates.map_err(BuildError::Template)?, timings)

@@ -116,6 +116,8 @@ pub fn parse(text: &str) -> ParsedDoc {
 
 pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
     let for_pages = extract == Extract::All;
+    // A page build readies the highlighter for the languages its uncached blocks are in.
+    let mut code_block: Option<(String, String)> = None;
     let mut doc = ParsedDoc::default();
     let mut slugger = Slugger::default();
     // Custom ids are reserved first so a generated id never takes an author's chosen one.
@@ -137,6 +139,16 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
     let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
 
     for (event, range) in events {
+        if let Some((language, code)) = code_block.as_mut() {
+            match &event {
+                Event::Text(text) => code.push_str(text),
+                Event::End(TagEnd::CodeBlock) => {
+                    crate::highlight::expect_block(language, code);
+                    code_block = None;
+                }
+                _ => {}
+            }
+        }
         match event {
             Event::Start(Tag::Heading { level, id, .. }) => {
                 heading = Some((
@@ -193,7 +205,16 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
             Event::End(TagEnd::BlockQuote(_)) | Event::End(TagEnd::FootnoteDefinition) => {
                 block_depth = block_depth.saturating_sub(1);
             }
-            Event::Start(Tag::CodeBlock(_)) => doc.code_blocks += 1,
+            Event::Start(Tag::CodeBlock(kind)) => {
+                doc.code_blocks += 1;
+                if for_pages
+                    && let pulldown_cmark::CodeBlockKind::Fenced(info) = kind
+                    && let Some(language) = crate::highlight::fence_language(&info)
+                    && crate::highlight::expects(language)
+                {
+                    code_block = Some((language.to_string(), String::new()));
+                }
+            }
             Event::Start(Tag::Item) => {
                 let wanted = items.last().is_some_and(ItemFrame::may_be_module_item);
                 items.push(ItemFrame {

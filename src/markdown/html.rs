@@ -181,7 +181,9 @@ fn render_with(
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => crate::highlight::fence_language(&info),
+                    CodeBlockKind::Fenced(info) => {
+                        crate::highlight::fence_language(&info).map(str::to_string)
+                    }
                     CodeBlockKind::Indented => None,
                 };
                 code = Some((lang, String::new()));
