@@ -24,7 +24,7 @@ pub struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print more: per-stage timings
-    #[arg(short, long, global = true)]
+    #[arg(short, long, visible_alias = "timings", global = true)]
     pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,

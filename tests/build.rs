@@ -17,6 +17,41 @@ fn build_repo_site() -> tempfile::TempDir {
 }
 
 #[test]
+fn timings_name_every_stage() {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let result = run(
+        &[
+            "build",
+            "--timings",
+            ".",
+            "--dest-dir",
+            dest.to_str().unwrap(),
+        ],
+        &repo(),
+    );
+    let (stdout, stderr) = text(&result);
+    assert!(result.status.success(), "{stdout}\n{stderr}");
+    for stage in [
+        "load+parse",
+        "model",
+        "validate",
+        "plan",
+        "render+write",
+        "module pages",
+        "search index",
+        "writing",
+        "of which highlighting",
+    ] {
+        assert!(stderr.contains(stage), "no {stage} in:\n{stderr}");
+    }
+    let result = run(&["check", "--timings", "."], &repo());
+    let (_, stderr) = text(&result);
+    assert!(result.status.success(), "{stderr}");
+    assert!(stderr.contains("timings: load+parse"), "{stderr}");
+}
+
+#[test]
 fn shipped_site_has_every_page() {
     let out = build_repo_site();
     let site = out.path().join("site");
