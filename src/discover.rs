@@ -2,7 +2,7 @@
 //! link resolution is a set lookup with exact case (a repository that passes on macOS
 //! must not break on Linux).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -14,7 +14,7 @@ pub struct FileIndex {
     pub files: BTreeSet<String>,
     pub dirs: BTreeSet<String>,
     /// Lowercased path → real spelling, for "did you mean" on a case mismatch.
-    by_lowercase: HashMap<String, String>,
+    by_lowercase: foldhash::HashMap<String, String>,
     /// Entries that were seen but not taken, with the reason (symlinks out of the root...).
     pub skipped: Vec<(String, String)>,
 }

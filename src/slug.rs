@@ -3,7 +3,6 @@
 //! One function serves the renderer and the checker, so a fragment is valid exactly when the
 //! rendered page carries that id, and a link that works on GitHub works on the site.
 
-use std::collections::HashMap;
 use unicode_general_category::{GeneralCategory, get_general_category};
 
 /// The id GitHub derives from a heading's text: lowercase, every character that is not a
@@ -63,7 +62,7 @@ fn is_kept(ch: char) -> bool {
 /// `intro-1`, the third `intro-2`, skipping any suffix already taken.
 #[derive(Default, Debug)]
 pub struct Slugger {
-    seen: HashMap<String, usize>,
+    seen: foldhash::HashMap<String, usize>,
 }
 
 impl Slugger {

@@ -3,7 +3,6 @@
 use super::raw_html;
 use crate::slug::Slugger;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Parser, Tag, TagEnd};
-use std::collections::HashSet;
 
 #[derive(Debug, Clone)]
 pub struct Heading {
@@ -58,7 +57,7 @@ pub struct ParsedDoc {
     pub links: Vec<DocLink>,
     pub items: Vec<LinkedItem>,
     /// Every id a fragment may name: heading ids plus HTML `id=` and `<a name=>`.
-    pub anchors: HashSet<String>,
+    pub anchors: foldhash::HashSet<String>,
     pub word_count: usize,
     pub code_blocks: usize,
 }
