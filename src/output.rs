@@ -460,7 +460,9 @@ fn swap(staging: &Path, dest: &Path, retired: &Path) -> Result<(), OutputError> 
         let _ = std::fs::rename(retired, dest);
         return Err(io_error(dest, err));
     }
-    if retired.exists() {
+    // An empty folder made for the site carries no marker, so the background removal
+    // would refuse it and leave it behind; `remove_dir` deletes only an empty folder.
+    if retired.exists() && std::fs::remove_dir(retired).is_err() {
         remove_retired(retired);
     }
     Ok(())

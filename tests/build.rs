@@ -17,6 +17,27 @@ fn build_repo_site() -> tempfile::TempDir {
 }
 
 #[test]
+fn building_into_an_empty_folder_leaves_nothing_beside_it() {
+    let parent = tempfile::tempdir().unwrap();
+    let dest = parent.path().join("book");
+    std::fs::create_dir(&dest).unwrap();
+    for _ in 0..2 {
+        let result = run(
+            &["build", ".", "--dest-dir", dest.to_str().unwrap()],
+            &repo(),
+        );
+        let (stdout, stderr) = text(&result);
+        assert!(result.status.success(), "{stdout}\n{stderr}");
+    }
+    let names: Vec<String> = std::fs::read_dir(parent.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["book"], "the folder it was given was left behind");
+    assert!(dest.join("index.html").is_file());
+}
+
+#[test]
 fn timings_name_every_stage() {
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
