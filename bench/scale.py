@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """How pathbook's cost grows with the site: cold build, a build into a new folder with the
-highlighting cache filled, rebuild with nothing changed, and check, at several corpus sizes (250 modules per path, as in the 5,000-module corpus).
+highlighting cache filled, rebuild with nothing changed, and check, at several corpus sizes
+(250 modules per path, as in the 5,000-module corpus).
 
     python3 bench/scale.py [--sizes 500,5000,50000] [--out /tmp/pathbook-bench]
 
@@ -72,7 +73,8 @@ def main():
                 runs[name].append(value)
         cold, peak, cached, again, check = (
             statistics.median(values) for values in runs.values())
-        print(f"| {modules:,} | {paths} | {markdown:.{1 if markdown < 10 else 0}f} MB | {wall(cold)} | {peak:.0f} MB | "
+        print(f"| {modules:,} | {paths} | {markdown:.{1 if markdown < 10 else 0}f} MB | "
+              f"{wall(cold)} | {peak:.0f} MB | "
               f"{output:.0f} MB | {cold / modules * 1000:.2f} ms | {wall(cached)} | "
               f"{wall(again)} | {wall(check)} |", flush=True)
     if not args.keep:
