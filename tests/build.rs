@@ -593,10 +593,12 @@ fn a_rebuild_after_each_kind_of_edit_equals_a_clean_build() {
             }),
         ),
     ];
-    for (step, change) in steps {
+    for (index, (step, change)) in steps.into_iter().enumerate() {
         change();
         build(&site);
-        let clean = out.path().join(format!("clean-{}", step.len()));
+        let clean = out.path().join(format!("clean-{index}"));
+        // A folder left by an earlier step would make this build a rebuild, not a clean one.
+        assert!(!clean.exists(), "{step}: {} is not fresh", clean.display());
         build(&clean);
         let (rebuilt, fresh) = (site_files(&site), site_files(&clean));
         assert_eq!(
