@@ -869,38 +869,15 @@ fn ids_in(html: &str) -> BTreeSet<String> {
         .filter(|attr| raw_html::is_anchor(attr))
         // `id=\"x\"` reads as the unquoted value `\`; the JSON pass below handles it.
         .filter(|attr| !attr.value.is_empty() && !attr.value.starts_with('\\'))
-        .map(|attr| decode_entities(attr.value))
+        .map(|attr| raw_html::decode_entities(attr.value).into_owned())
         .collect();
     let escaped = regex!(r#"\b(?:id|name)=\\"([^"\\]+)\\""#);
-    ids.extend(escaped.captures_iter(html).map(|c| decode_entities(&c[1])));
+    ids.extend(
+        escaped
+            .captures_iter(html)
+            .map(|c| raw_html::decode_entities(&c[1]).into_owned()),
+    );
     ids
-}
-
-fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    regex!(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|amp|lt|gt|quot|apos);")
-        .replace_all(text, |c: &regex::Captures| {
-            let name = &c[1];
-            let decoded = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                _ => {
-                    let number = name.trim_start_matches('#');
-                    let code = match number.strip_prefix(['x', 'X']) {
-                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                        None => number.parse().ok(),
-                    };
-                    code.and_then(char::from_u32)
-                }
-            };
-            decoded.map_or_else(|| c[0].to_string(), String::from)
-        })
-        .into_owned()
 }
 
 #[cfg(test)]
@@ -922,10 +899,15 @@ mod tests {
     fn ids_come_from_attributes_and_escaped_json() {
         let ids = ids_in(
             r#"<h2 id="intro">x</h2><a name="old&amp;new"></a><div data-id="no"></div>
+<a id="no&nbsp;break"></a>
 <script>{"html":"<h1 id=\"user-content-setup\">"}</script><!-- <p id="hidden"> -->"#,
         );
         let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-        assert_eq!(ids, ["intro", "old&new", "user-content-setup"]);
+        // `&nbsp;` decodes here as it does in the content's own raw HTML.
+        assert_eq!(
+            ids,
+            ["intro", "no\u{a0}break", "old&new", "user-content-setup"]
+        );
     }
 
     #[test]

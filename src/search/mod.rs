@@ -637,6 +637,24 @@ fn page_json(page: &Page) -> Vec<u8> {
 mod tests {
     use super::*;
 
+    /// The reader's script drops the same stop words from a query as the index drops from
+    /// the pages; a word only one side drops can never match.
+    #[test]
+    fn the_scripts_stop_words_are_the_indexs() {
+        let script = include_str!("../../static/pathbook.js");
+        let list = script
+            .split_once("var STOP = {};")
+            .and_then(|(_, rest)| rest.split_once(").split(\" \")"))
+            .map(|(list, _)| list)
+            .expect("static/pathbook.js lists its stop words as `var STOP = {}; (\"...\").split(\" \")`");
+        let words: String = list.split('"').skip(1).step_by(2).collect();
+        let script_words: Vec<&str> = words.split_whitespace().collect();
+        assert_eq!(
+            script_words, STOP_WORDS,
+            "static/pathbook.js vs search/mod.rs"
+        );
+    }
+
     /// The implementation `build`, `doc_sections`, `tokens` and `stem` must keep matching
     /// byte for byte, as it was before they were made faster.
     mod before {
