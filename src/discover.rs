@@ -155,14 +155,6 @@ impl FileIndex {
             .map(String::as_str)
     }
 
-    /// The Markdown files to read: not those inside hidden folders, which are listed only
-    /// so that links to them resolve.
-    pub fn markdown_files(&self) -> impl Iterator<Item = &String> {
-        self.files
-            .iter()
-            .filter(|f| is_markdown(f) && !in_hidden_folder(f))
-    }
-
     /// The names of the files and folders directly inside `dir`.
     pub fn children<'a>(&'a self, dir: &str) -> impl Iterator<Item = &'a str> {
         let dir = dir.to_string();

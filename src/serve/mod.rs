@@ -11,7 +11,7 @@ use crate::load::{Project, Reuse};
 use crate::pipeline::{self, Prepared};
 use crate::render::{Job, RenderError};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -119,18 +119,6 @@ impl Snapshot {
     fn render_now(&self, jobs: &[Job]) -> Result<(), RenderError> {
         use rayon::prelude::*;
         jobs.par_iter().try_for_each(|job| self.run(job))
-    }
-
-    /// Every file of the site, as `build` would write it (tests compare the two).
-    pub fn all_files(&self) -> Result<BTreeMap<String, Arc<Vec<u8>>>, RenderError> {
-        let jobs = self.prepared.plan.jobs(&self.prepared.site);
-        self.render_now(&jobs)?;
-        let rendered = self.rendered();
-        Ok(rendered
-            .files
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect())
     }
 }
 
