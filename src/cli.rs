@@ -5,6 +5,7 @@ use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::load::{LoadOptions, Project};
 use crate::output;
 use crate::pipeline;
+use crate::reuse::COPIES_JOB;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -273,9 +274,6 @@ impl Drop for Progress {
     }
 }
 
-/// The job name under which a build records the files it copies (images and the like).
-const COPIES_JOB: &str = "copies";
-
 fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
     let started = Instant::now();
     let progress = Progress::start(terminal, "building…");
@@ -322,17 +320,7 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
         .iter()
         .filter(|(rel, _)| plan.job_for(rel).is_none())
         .collect();
-    let copies_key = {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
-        for (rel, source) in &copies {
-            rel.hash(&mut hasher);
-            let metadata = source.metadata().ok();
-            metadata.as_ref().map(|m| m.len()).hash(&mut hasher);
-            metadata.and_then(|m| m.modified().ok()).hash(&mut hasher);
-        }
-        hasher.finish()
-    };
+    let copies_key = crate::reuse::copies_key(&copies);
     let mut keys: std::collections::BTreeMap<String, u64> = plan
         .jobs(&prepared.site)
         .iter()
@@ -344,7 +332,9 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
         })
         .collect();
     keys.insert(COPIES_JOB.into(), copies_key);
-    let written = match output::unchanged_site(&dest, &keys) {
+    let unchanged = output::built_files(&dest)
+        .and_then(|intact| crate::reuse::unchanged_site(&dest, &keys, intact));
+    let written = match unchanged {
         Some(files) => Ok(files.iter().filter(|f| f.ends_with(".html")).count()),
         None => output::write_atomically(&dest, |staging| {
             let stats = prepared

@@ -2,7 +2,7 @@
 //! light and dark themes and a page needs no JavaScript to be read.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::hash::{Hash, Hasher};
 use std::io::{Read, Write};
 
 use std::path::{Path, PathBuf};
@@ -241,7 +241,7 @@ struct Scratch {
     /// Fence language as written → where a block in it starts.
     languages: HashMap<Box<str>, Option<State>>,
     /// Scope → its `<span class="hl-…">` opening tag.
-    open_tags: HashMap<Scope, Box<str>, BuildHasherDefault<FoldHasher>>,
+    open_tags: HashMap<Scope, Box<str>, foldhash::fast::RandomState>,
     lines: LineMemo,
     out: String,
 }
@@ -327,7 +327,7 @@ impl Spans {
         out: &mut String,
         line: &str,
         ops: impl Iterator<Item = (usize, ScopeStackOp)>,
-        open_tags: &mut HashMap<Scope, Box<str>, BuildHasherDefault<FoldHasher>>,
+        open_tags: &mut HashMap<Scope, Box<str>, foldhash::fast::RandomState>,
     ) -> Option<()> {
         let mut cur = 0;
         let mut span_empty = false;
@@ -381,12 +381,12 @@ struct LineMemo {
     /// A hash of a state's `Debug` text (`ParseState` has no `Hash`) → the ids of states
     /// with that hash; `==` decides. States holding a regex capture never compare equal to
     /// another (onig compares its regions by address), so they only cost a little memory.
-    state_ids: HashMap<u64, Vec<u32>, BuildHasherDefault<FoldHasher>>,
+    state_ids: HashMap<u64, Vec<u32>, foldhash::fast::RandomState>,
     /// (State before, hash of the line) → the line, its scope operations, the state after.
-    lines: HashMap<(u32, u64), ParsedLine, BuildHasherDefault<FoldHasher>>,
+    lines: HashMap<(u32, u64), ParsedLine, foldhash::fast::RandomState>,
     /// The scopes the operations push, by number.
     scopes: Vec<Scope>,
-    scope_ids: HashMap<Scope, u32, BuildHasherDefault<FoldHasher>>,
+    scope_ids: HashMap<Scope, u32, foldhash::fast::RandomState>,
     /// Roughly what all of the above holds on the heap.
     bytes: usize,
 }
@@ -527,43 +527,11 @@ fn open_tag(scope: Scope) -> Box<str> {
         .into()
 }
 
-/// For the in-memory tables above: scopes (two `u64`s of packed atom numbers, mostly zero
-/// in their low bits) and line texts. A multiply folded back on itself spreads those over a
-/// table several times faster than SipHash; nothing here is keyed by untrusted input that
-/// could flood it, and the tables check the text a hash stands for.
-#[derive(Default)]
-struct FoldHasher(u64);
-
-impl Hasher for FoldHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            self.write_u64(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
-        }
-        let mut tail = [0u8; 8];
-        tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-        // The length in the top byte, which a tail of under 8 bytes leaves empty.
-        self.write_u64(u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56));
-    }
-
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        let product = u128::from(self.0 ^ n) * 0x9e37_79b9_7f4a_7c15;
-        self.0 = (product as u64) ^ ((product >> 64) as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
+/// A line's text (or a state's description) as a key of the in-memory tables above, which
+/// check the text a hash stands for: the memory hash, foldhash.
 fn hash_str(text: &str) -> u64 {
-    let mut hasher = FoldHasher::default();
-    hasher.write(text.as_bytes());
-    hasher.finish()
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(text)
 }
 
 /// The same five characters as `syntect::escape::Escape`.
@@ -599,10 +567,8 @@ fn cache() -> &'static RwLock<Cache> {
 }
 
 fn cache_key(code: &str, lang: Option<&str>) -> u64 {
-    // SipHash with fixed keys: stable across runs of one binary, which is what the disk
-    // cache needs (its header names the binary's version).
-    #[allow(deprecated)]
-    let mut hasher = std::hash::SipHasher::new_with_keys(0x7061_7468, 0x626f_6f6b);
+    // The disk hash: stable across runs and Rust versions, as the disk cache needs.
+    let mut hasher = crate::reuse::DiskHasher::new();
     lang.hash(&mut hasher);
     code.hash(&mut hasher);
     hasher.finish()
@@ -612,7 +578,7 @@ fn cache_key(code: &str, lang: Option<&str>) -> u64 {
 /// different versions may highlight differently.
 fn cache_header() -> String {
     format!(
-        "pathbook-highlight-cache {} syntect-5 lz4-per-entry xxh3-trailer\n",
+        "pathbook-highlight-cache {} syntect-5 lz4-per-entry xxh3-trailer xxh3-keys\n",
         env!("CARGO_PKG_VERSION")
     )
 }
@@ -625,7 +591,7 @@ pub fn cache_file(project_dir: &Path) -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
     let project = project_dir.canonicalize().ok()?;
-    let mut hasher = std::hash::DefaultHasher::new();
+    let mut hasher = crate::reuse::DiskHasher::new();
     project.hash(&mut hasher);
     Some(
         base.join("pathbook")

@@ -186,12 +186,6 @@ const MANIFEST: &str = ".pathbook-manifest";
 
 type Fingerprint = (u64, u64);
 
-/// Every byte of the site is hashed, so the hash is xxh3 (about 20 GB/s) rather than the
-/// standard library's SipHash (about 1.5 GB/s: 0.2 s of CPU on a 356 MB site).
-fn fingerprint(bytes: &[u8]) -> Fingerprint {
-    (bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(bytes))
-}
-
 fn read_manifest(dir: &Path) -> HashMap<String, Fingerprint> {
     let Ok(text) = std::fs::read_to_string(dir.join(MANIFEST)) else {
         return HashMap::new();
@@ -212,20 +206,10 @@ pub struct Staging {
     root: PathBuf,
     previous: Option<PathBuf>,
     old_manifest: HashMap<String, Fingerprint>,
-    old_jobs: HashMap<String, (u64, Vec<String>)>,
+    old_jobs: crate::reuse::JobRecords,
     made_dirs: Mutex<HashSet<PathBuf>>,
     manifest: Mutex<Vec<(String, Fingerprint)>>,
     jobs: Mutex<BTreeMap<String, (u64, Vec<String>)>>,
-}
-
-/// Which files each rendering job made, under which key (see `render::Plan::job_key`).
-const JOBS: &str = ".pathbook-jobs";
-
-fn read_jobs(dir: &Path) -> HashMap<String, (u64, Vec<String>)> {
-    std::fs::read(dir.join(JOBS))
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .unwrap_or_default()
 }
 
 impl Staging {
@@ -243,7 +227,7 @@ impl Staging {
             root: root.to_path_buf(),
             previous: previous.map(Path::to_path_buf),
             old_manifest: previous.map(read_manifest).unwrap_or_default(),
-            old_jobs: previous.map(read_jobs).unwrap_or_default(),
+            old_jobs: previous.map(crate::reuse::read_jobs).unwrap_or_default(),
             made_dirs: Mutex::new(HashSet::new()),
             manifest: Mutex::new(Vec::new()),
             jobs: Mutex::new(BTreeMap::new()),
@@ -278,7 +262,7 @@ impl Staging {
         if self.previous.is_some() && path.symlink_metadata().is_ok() {
             std::fs::remove_file(&path).map_err(|e| io_error(&path, e))?;
         }
-        let print = fingerprint(bytes);
+        let print = crate::reuse::file_fingerprint(bytes);
         let unchanged = self.old_manifest.get(rel) == Some(&print);
         if !(unchanged && self.hard_link_previous(rel, &path, print)) {
             std::fs::write(&path, bytes).map_err(|e| io_error(&path, e))?;
@@ -331,8 +315,9 @@ impl Staging {
 
     fn finish(self) -> Result<(), OutputError> {
         let jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
-        let json = serde_json::to_vec(&jobs).map_err(|e| OutputError(e.to_string()))?;
-        std::fs::write(self.root.join(JOBS), json).map_err(|e| io_error(&self.root, e))?;
+        let json = crate::reuse::jobs_json(&jobs).map_err(|e| OutputError(e.to_string()))?;
+        std::fs::write(self.root.join(crate::reuse::JOBS_FILE), json)
+            .map_err(|e| io_error(&self.root, e))?;
         let mut entries = self
             .manifest
             .into_inner()
@@ -368,33 +353,20 @@ impl crate::render::Sink for Staging {
     }
 }
 
-/// When the previous build in `dest` was made from exactly these jobs with these keys and
-/// its files are all there, the site would not change: returns its files.
-pub fn unchanged_site(dest: &Path, keys: &BTreeMap<String, u64>) -> Option<Vec<String>> {
+/// For a folder pathbook built, whether each of its files is still as the build wrote it
+/// (by length, which a hand edit shows); `None` for any other folder.
+pub fn built_files(dest: &Path) -> Option<impl Fn(&str) -> bool + '_> {
     if !dest.join(MARKER).is_file() {
         return None;
     }
-    let jobs = read_jobs(dest);
-    if jobs.len() != keys.len() {
-        return None;
-    }
     let manifest = read_manifest(dest);
-    let mut files = Vec::new();
-    for (name, key) in keys {
-        let (old_key, made) = jobs.get(name)?;
-        if old_key != key {
-            return None;
-        }
-        files.extend(made.iter().cloned());
-    }
-    let intact = files.iter().all(|rel| {
+    Some(move |rel: &str| {
         manifest.get(rel).is_some_and(|(len, _)| {
             dest.join(rel)
                 .symlink_metadata()
                 .is_ok_and(|m| m.is_file() && m.len() == *len)
         })
-    });
-    intact.then_some(files)
+    })
 }
 
 /// The argument of the hidden command that deletes a retired site in the background.

@@ -158,7 +158,7 @@ impl Templates {
                 });
         let fingerprint = {
             use std::hash::{Hash, Hasher};
-            let mut hasher = std::hash::DefaultHasher::new();
+            let mut hasher = crate::reuse::DiskHasher::new();
             sources.hash(&mut hasher);
             hasher.finish()
         };

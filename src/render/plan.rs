@@ -8,7 +8,6 @@ use super::pages::reading_minutes;
 use super::urls::{Urls, group_url, module_url, path_url, phase_url, pretty, print_url};
 use crate::model::Site;
 use crate::templates::Templates;
-use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -40,12 +39,8 @@ pub struct Plan {
     /// The theme's static files (defaults overlaid with the project's `static/`), read
     /// once: their names are part of the site and their bytes part of its fingerprint.
     pub(super) static_files: Vec<(String, Vec<u8>)>,
-    /// What every page may show of the whole site (see [`Plan::job_key`]).
-    pub(super) site_fingerprint: u64,
-    /// Each Markdown file's text, hashed.
-    pub(super) doc_fingerprints: HashMap<String, u64>,
-    /// Each module's card (summary, reading time), hashed.
-    pub(super) card_fingerprints: HashMap<String, u64>,
+    /// The hashes job keys are made of (see [`Plan::job_key`]).
+    keys: crate::reuse::Keys,
 }
 
 /// One unit of rendering work; each writes one or more files.
@@ -102,21 +97,22 @@ impl Plan {
                 page: "static/".into(),
                 message,
             })?;
-        let doc_fingerprints: HashMap<String, u64> = site
-            .project
-            .docs
-            .par_iter()
-            .map(|(rel, doc)| (rel.clone(), fingerprint(&doc.source.text)))
-            .collect();
-        let site_fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut hasher = std::hash::DefaultHasher::new();
-            site_fingerprint(site, templates, &static_files, &doc_fingerprints).hash(&mut hasher);
-            // Which pages and files are published follows every document's links.
-            pages.hash(&mut hasher);
-            asset_rels.hash(&mut hasher);
-            hasher.finish()
-        };
+        let keys = crate::reuse::Keys::new(crate::reuse::SiteInputs {
+            site,
+            templates: templates.fingerprint,
+            static_files: &static_files,
+            pages: &pages,
+            assets: asset_rels,
+            cards: site
+                .modules
+                .values()
+                .map(|m| {
+                    let doc = site.doc(&m.rel);
+                    let summary = doc.and_then(|d| d.parsed.description.as_ref());
+                    (m.slug.clone(), (summary, reading_minutes(doc)))
+                })
+                .collect(),
+        });
         let mut plan = Plan {
             info: site_info(site),
             navs: site.paths.iter().map(|p| PathNavs::new(site, p)).collect(),
@@ -135,13 +131,7 @@ impl Plan {
             owners: HashMap::new(),
             static_files,
             urls,
-            site_fingerprint,
-            doc_fingerprints,
-            card_fingerprints: site
-                .modules
-                .values()
-                .map(|m| (m.slug.clone(), card_fingerprint(site, m)))
-                .collect(),
+            keys,
         };
         plan.owners = plan.known_files(site);
         Ok(plan)
@@ -252,48 +242,38 @@ impl Plan {
     }
 
     /// Everything a job's output depends on, hashed: when it equals the previous build's,
-    /// the job's files are reused instead of rendered. Every job depends on the site
-    /// fingerprint (the binary, book.toml, templates, static files, the file list, what
-    /// is published, every path's text, every module's title); beyond that a module page
-    /// depends on its own text, a print page on its modules' texts, pages with module
-    /// cards on those cards (summary, reading time), search on every text.
+    /// the job's files are reused instead of rendered (see `crate::reuse`).
     pub fn job_key(&self, site: &Site, job: &Job) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::hash::DefaultHasher::new();
-        self.site_fingerprint.hash(&mut hasher);
-        self.job_name(site, job).hash(&mut hasher);
-        let cards = |hasher: &mut std::hash::DefaultHasher,
-                     slugs: &mut dyn Iterator<Item = &str>| {
-            for slug in slugs {
-                self.card_fingerprints.get(slug).hash(hasher);
-            }
-        };
+        self.keys
+            .job_key(&self.job_name(site, job), &self.inputs(site, job))
+    }
+
+    /// What a job reads beyond what every job does. Every job depends on the whole
+    /// site's part of its key (the binary, book.toml, templates, static files, the file
+    /// list, what is published, every path's text, every module's title); a job that
+    /// reads more of the content must name it here, or its pages go stale on a rebuild
+    /// (tests/build.rs compares a rebuild after each kind of edit with a clean build).
+    fn inputs<'s>(&'s self, site: &'s Site, job: &'s Job) -> crate::reuse::Inputs<'s> {
+        let mut inputs = crate::reuse::Inputs::default();
+        let modules_of = |path: usize| site.paths[path].module_order();
         match job {
-            Job::Path(i) | Job::Phases(i) => {
-                cards(&mut hasher, &mut site.paths[*i].module_order().into_iter())
-            }
-            Job::ModulesIndex => cards(&mut hasher, &mut site.modules.keys().map(String::as_str)),
-            _ => {}
-        }
-        let mut doc = |rel: &str| self.doc_fingerprints.get(rel).hash(&mut hasher);
-        match job {
-            Job::Module(slug) => doc(&site.modules[slug].rel),
-            Job::Plain(rel) => doc(rel),
+            // Module cards.
+            Job::Path(i) | Job::Phases(i) => inputs.cards = modules_of(*i),
+            Job::ModulesIndex => inputs.cards = site.modules.keys().map(String::as_str).collect(),
+            // Module texts.
+            Job::Module(slug) => inputs.docs.push(&site.modules[slug].rel),
             Job::Print(i) => {
-                for slug in site.paths[*i].module_order() {
-                    if let Some(module) = site.modules.get(slug) {
-                        doc(&module.rel);
-                    }
-                }
+                inputs.docs = modules_of(*i)
+                    .into_iter()
+                    .filter_map(|slug| site.modules.get(slug))
+                    .map(|m| m.rel.as_str())
+                    .collect()
             }
-            Job::Search => {
-                for rel in &self.pages {
-                    doc(rel);
-                }
-            }
-            _ => {}
+            Job::Plain(rel) => inputs.docs.push(rel),
+            Job::Search => inputs.docs = self.pages.iter().map(String::as_str).collect(),
+            Job::Home | Job::NotFound | Job::Static | Job::Sitemap => {}
         }
-        hasher.finish()
+        inputs
     }
 
     /// The pages a sitemap lists: every generated HTML page but the 404 page.
@@ -307,59 +287,6 @@ impl Plan {
         urls.sort_unstable();
         urls
     }
-}
-
-/// xxh3 rather than the standard library's SipHash: it reads every document, and at
-/// 20 GB/s instead of 1.5 it costs nothing; nor does it change with the Rust version.
-pub(super) fn fingerprint(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
-}
-
-/// What any page may show of the site beyond its own source: see [`Plan::job_key`].
-pub(super) fn site_fingerprint(
-    site: &Site,
-    templates: &Templates,
-    static_files: &[(String, Vec<u8>)],
-    docs: &HashMap<String, u64>,
-) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    // A new pathbook may render differently: its executable's size and time stand in
-    // for its version.
-    env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    if let Some(metadata) = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.metadata().ok())
-    {
-        metadata.len().hash(&mut hasher);
-        metadata.modified().ok().hash(&mut hasher);
-    }
-    std::fs::read(site.project.project_dir.join("book.toml"))
-        .ok()
-        .hash(&mut hasher);
-    templates.fingerprint.hash(&mut hasher);
-    static_files.hash(&mut hasher);
-    site.project.index.files.hash(&mut hasher);
-    for path in &site.paths {
-        docs.get(&path.rel).hash(&mut hasher);
-    }
-    for module in site.modules.values() {
-        module.slug.hash(&mut hasher);
-        module.exists.hash(&mut hasher);
-        site.module_title(&module.slug).hash(&mut hasher);
-    }
-    hasher.finish()
-}
-
-/// What a module card shows beyond the module's title: its summary and reading time.
-pub(super) fn card_fingerprint(site: &Site, module: &crate::model::Module) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::hash::DefaultHasher::new();
-    let doc = site.doc(&module.rel);
-    doc.and_then(|d| d.parsed.description.as_ref())
-        .hash(&mut hasher);
-    reading_minutes(doc).hash(&mut hasher);
-    hasher.finish()
 }
 
 pub(super) fn sitemap(base: &str, urls: &[&str]) -> String {
