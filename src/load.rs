@@ -134,13 +134,7 @@ impl Project {
             exclude_dirs.push(crate::discover::relative(Path::new(""), rel));
         }
         let display_prefix = crate::discover::relative(project_dir, &content_dir);
-        let display = |rel: &str| {
-            if display_prefix.is_empty() || display_prefix == "." {
-                rel.to_string()
-            } else {
-                format!("{display_prefix}/{rel}")
-            }
-        };
+        let display = |rel: &str| shown_path(&display_prefix, rel);
         let extract = if options.links_only {
             markdown::Extract::Links
         } else {
@@ -249,15 +243,21 @@ impl Project {
     pub fn display_path(&self, rel: &str) -> String {
         match self.docs.get(rel) {
             Some(doc) => doc.source.display_path.clone(),
-            None => {
-                let prefix = crate::discover::relative(&self.project_dir, &self.content_dir);
-                if prefix.is_empty() {
-                    rel.to_string()
-                } else {
-                    format!("{prefix}/{rel}")
-                }
-            }
+            None => shown_path(
+                &crate::discover::relative(&self.project_dir, &self.content_dir),
+                rel,
+            ),
         }
+    }
+}
+
+/// The one rule for showing a content file's path: relative to the project folder, that
+/// is under `prefix`, the content folder as seen from the project folder.
+fn shown_path(prefix: &str, rel: &str) -> String {
+    if prefix.is_empty() || prefix == "." {
+        rel.to_string()
+    } else {
+        format!("{prefix}/{rel}")
     }
 }
 

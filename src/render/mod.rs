@@ -68,7 +68,7 @@ impl<'a> Renderer<'a> {
         let files = match job {
             Job::Search => {
                 let pages =
-                    crate::search::search_pages(self.site, &self.plan.urls, &self.plan.pages);
+                    crate::search::search_pages(self.site, &self.plan.urls, &self.plan.plain_pages);
                 crate::search::build(&pages).files.into_iter().collect()
             }
             Job::Home => vec![("index.html".to_string(), self.home()?)],

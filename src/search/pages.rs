@@ -19,11 +19,11 @@ pub(crate) fn topics_text(refs: &[&crate::model::ModuleRef], site: &Site) -> Str
 }
 
 /// Every page search covers: paths (their prose), phases, tracks, modules and the other
-/// pages modules link to.
+/// pages modules link to (`plain_pages`, as the plan split them from paths and modules).
 pub(crate) fn search_pages(
     site: &Site,
     urls: &Urls,
-    pages: &BTreeSet<String>,
+    plain_pages: &[String],
 ) -> Vec<crate::search::Page> {
     use crate::search::{Page, Section as SearchSection, doc_sections};
     let top = |text: String| SearchSection {
@@ -112,7 +112,6 @@ pub(crate) fn search_pages(
         }
     }
     let modules: Vec<&crate::model::Module> = site.modules.values().filter(|m| m.exists).collect();
-    let module_rels: BTreeSet<&str> = modules.iter().map(|m| m.rel.as_str()).collect();
     // Extracting the sections re-reads every module: do it on every core, in module order.
     let module_pages: Vec<Page> = modules
         .par_iter()
@@ -142,11 +141,7 @@ pub(crate) fn search_pages(
         })
         .collect();
     out.extend(module_pages);
-    let path_rels: BTreeSet<&str> = site.paths.iter().map(|p| p.rel.as_str()).collect();
-    for rel in pages {
-        if module_rels.contains(rel.as_str()) || path_rels.contains(rel.as_str()) {
-            continue;
-        }
+    for rel in plain_pages {
         let Some(doc) = site.doc(rel) else { continue };
         out.push(Page {
             title: doc.parsed.title.clone().unwrap_or_else(|| rel.clone()),
