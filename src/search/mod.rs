@@ -655,363 +655,93 @@ mod tests {
         );
     }
 
-    /// The implementation `build`, `doc_sections`, `tokens` and `stem` must keep matching
-    /// byte for byte, as it was before they were made faster.
-    mod before {
-        use super::super::{
-            CHUNK_BYTES, GROUP_BYTES, Index, MAX_POSTINGS, Page, SNIPPET_CHARS, STOP_WORDS,
-            Section, script,
-        };
-        use crate::load::Doc;
-        use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-        use std::collections::BTreeMap;
-
-        fn base36(mut n: usize) -> String {
-            const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-            if n == 0 {
-                return "0".into();
-            }
-            let mut out = Vec::new();
-            while n > 0 {
-                out.push(DIGITS[n % 36]);
-                n /= 36;
-            }
-            out.reverse();
-            String::from_utf8(out).expect("ascii")
-        }
-
-        fn truncate(text: &str, chars: usize) -> String {
-            match text.char_indices().nth(chars) {
-                Some((at, _)) => format!("{}…", &text[..at]),
-                None => text.to_string(),
-            }
-        }
-
-        pub fn stem(word: &str) -> String {
-            let n = word.chars().count();
-            if n > 4 && word.ends_with("ies") {
-                return format!("{}y", &word[..word.len() - 3]);
-            }
-            if n > 4 && word.ends_with("sses") {
-                return word[..word.len() - 2].to_string();
-            }
-            if n > 3
-                && word.ends_with('s')
-                && !word.ends_with("ss")
-                && !word.ends_with("us")
-                && !word.ends_with("is")
-            {
-                return word[..word.len() - 1].to_string();
-            }
-            word.to_string()
-        }
-
-        pub fn tokens(text: &str) -> Vec<String> {
-            text.split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-                .map(str::to_lowercase)
-                .filter(|w| w.chars().count() >= 2 && !STOP_WORDS.contains(&w.as_str()))
-                .map(|w| stem(&w))
-                .collect()
-        }
-
-        pub fn doc_sections(doc: &Doc) -> Vec<Section> {
-            let headings = &doc.parsed.headings;
-            let mut sections = vec![Section {
-                heading: String::new(),
-                anchor: String::new(),
-                text: String::new(),
-            }];
-            let mut index = 0usize;
-            let mut in_heading = false;
-            let mut in_code = false;
-            let mut title_skipped = false;
-            for event in Parser::new_ext(&doc.source.text, crate::markdown::options()) {
-                match event {
-                    Event::Start(Tag::Heading { level, .. }) => {
-                        let heading = headings.get(index);
-                        index += 1;
-                        if level == pulldown_cmark::HeadingLevel::H1 && !title_skipped {
-                            title_skipped = true;
-                            in_heading = true;
-                            continue;
-                        }
-                        in_heading = true;
-                        sections.push(Section {
-                            heading: heading.map(|h| h.text.clone()).unwrap_or_default(),
-                            anchor: heading.map(|h| h.id.clone()).unwrap_or_default(),
-                            text: String::new(),
-                        });
-                    }
-                    Event::End(TagEnd::Heading(_)) => in_heading = false,
-                    Event::Start(Tag::CodeBlock(_)) => in_code = true,
-                    Event::End(TagEnd::CodeBlock) => in_code = false,
-                    Event::Text(text) | Event::Code(text) if !in_heading && !in_code => {
-                        let section = sections.last_mut().expect("a section");
-                        section.text.push_str(&text);
-                    }
-                    Event::SoftBreak | Event::HardBreak if !in_heading => {
-                        sections.last_mut().expect("a section").text.push(' ');
-                    }
-                    Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                        sections.last_mut().expect("a section").text.push(' ');
-                    }
-                    _ => {}
-                }
-            }
-            for section in &mut sections {
-                section.text = section
-                    .text
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ");
-            }
-            sections
-        }
-
-        struct Posting {
-            page: usize,
-            section: usize,
-            weight: usize,
-        }
-
-        pub fn build(pages: &[Page]) -> Index {
-            use rayon::prelude::*;
-            let per_page: Vec<Vec<(String, Posting)>> = pages
-                .par_iter()
-                .enumerate()
-                .map(|(page_id, page)| {
-                    let mut found = Vec::new();
-                    let title_terms = tokens(&page.title);
-                    for (section_id, section) in page.sections.iter().enumerate() {
-                        let mut weights: BTreeMap<String, usize> = BTreeMap::new();
-                        for term in tokens(&section.text) {
-                            let w = weights.entry(term).or_default();
-                            *w = (*w + 1).min(10);
-                        }
-                        let mut boost = |words: &[String], by: usize| {
-                            let mut seen = std::collections::BTreeSet::new();
-                            for term in words {
-                                if seen.insert(term) {
-                                    *weights.entry(term.clone()).or_default() += by;
-                                }
-                            }
-                        };
-                        boost(&tokens(&section.heading), 10);
-                        if section_id == 0 {
-                            boost(&title_terms, 20);
-                        }
-                        for (term, weight) in weights {
-                            found.push((
-                                term,
-                                Posting {
-                                    page: page_id,
-                                    section: section_id,
-                                    weight: weight.min(35),
-                                },
-                            ));
-                        }
-                    }
-                    found
-                })
-                .collect();
-            let mut by_term: std::collections::HashMap<String, Vec<Posting>> =
-                std::collections::HashMap::new();
-            for (term, posting) in per_page.into_iter().flatten() {
-                by_term.entry(term).or_default().push(posting);
-            }
-            let mut terms: Vec<(String, Vec<Posting>)> = by_term.into_iter().collect();
-            terms.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-
-            let mut files = BTreeMap::new();
-            let mut chunk: serde_json::Map<String, serde_json::Value> = serde_json::Map::new();
-            let mut chunk_bytes = 0usize;
-            let mut firsts: Vec<String> = Vec::new();
-            let mut postings_total = 0usize;
-            let flush = |chunk: &mut serde_json::Map<String, serde_json::Value>,
-                         files: &mut BTreeMap<String, Vec<u8>>,
-                         firsts: &mut Vec<String>| {
-                if chunk.is_empty() {
-                    return;
-                }
-                let name = format!("t/{}", firsts.len());
-                firsts.push(chunk.keys().next().expect("non-empty").clone());
-                let data = serde_json::Value::Object(std::mem::take(chunk));
-                files.insert(format!("search/{name}.js"), script(&name, &data));
-            };
-            for (term, mut postings) in terms {
-                let df = postings.len();
-                if postings.len() > MAX_POSTINGS {
-                    postings.sort_by_key(|p| std::cmp::Reverse(p.weight));
-                    postings.truncate(MAX_POSTINGS);
-                    postings.sort_by_key(|p| (p.page, p.section));
-                }
-                postings_total += postings.len();
-                let mut encoded = String::new();
-                let mut last_page = 0usize;
-                for (i, p) in postings.iter().enumerate() {
-                    if i > 0 {
-                        encoded.push(',');
-                    }
-                    encoded.push_str(&base36(p.page - last_page));
-                    last_page = p.page;
-                    if p.section != 0 {
-                        encoded.push('.');
-                        encoded.push_str(&base36(p.section));
-                    }
-                    if p.weight != 1 {
-                        encoded.push(':');
-                        encoded.push_str(&base36(p.weight));
-                    }
-                }
-                chunk_bytes += term.len() + encoded.len() + 12;
-                chunk.insert(term, serde_json::json!([df, encoded]));
-                if chunk_bytes >= CHUNK_BYTES {
-                    flush(&mut chunk, &mut files, &mut firsts);
-                    chunk_bytes = 0;
-                }
-            }
-            flush(&mut chunk, &mut files, &mut firsts);
-
-            let mut sections_total = 0usize;
-            let mut groups: Vec<Vec<serde_json::Value>> = Vec::new();
-            let mut group_bytes = 0usize;
-            for page in pages {
-                sections_total += page.sections.len();
-                let sections: Vec<serde_json::Value> = page
-                    .sections
-                    .iter()
-                    .map(|s| {
-                        serde_json::json!([s.heading, s.anchor, truncate(&s.text, SNIPPET_CHARS)])
-                    })
-                    .collect();
-                let record = serde_json::json!({
-                    "t": page.title,
-                    "u": page.url,
-                    "k": page.kind,
-                    "c": page.context,
-                    "s": sections,
-                });
-                let bytes = record.to_string().len();
-                match groups.last_mut() {
-                    Some(group) if group_bytes + 1 + bytes <= GROUP_BYTES => {
-                        group_bytes += 1 + bytes;
-                        group.push(record);
-                    }
-                    _ => {
-                        group_bytes = 2 + bytes;
-                        groups.push(vec![record]);
-                    }
-                }
-            }
-            let group_sizes: Vec<String> = groups.iter().map(|g| base36(g.len())).collect();
-            for (n, group) in groups.into_iter().enumerate() {
-                let name = format!("g/{n}");
-                files.insert(
-                    format!("search/{name}.js"),
-                    script(&name, &serde_json::Value::Array(group)),
-                );
-            }
-
-            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-            for (name, bytes) in &files {
-                for byte in name.as_bytes().iter().chain(bytes) {
-                    hash ^= u64::from(*byte);
-                    hash = hash.wrapping_mul(0x0100_0000_01b3);
-                }
-            }
-            let version = format!("{hash:016x}")[..10].to_string();
-            files.insert(
-                "search/index.js".into(),
-                script(
-                    "index",
-                    &serde_json::json!({
-                        "v": 2,
-                        "h": version,
-                        "pages": pages.len(),
-                        "sections": sections_total,
-                        "postings": postings_total,
-                        "chunks": firsts,
-                        "groups": group_sizes.join(","),
-                    }),
-                ),
-            );
-            Index { files, version }
-        }
-    }
-
-    /// The corpus's documents as search pages (one per document, as modules are).
-    fn corpus_pages(project: &crate::load::Project) -> Vec<Page> {
-        project
-            .docs
-            .iter()
-            .map(|(rel, doc)| Page {
-                title: doc.parsed.title.clone().unwrap_or_else(|| rel.clone()),
-                url: format!("{rel}.html"),
-                kind: "module",
-                context: "Module".into(),
-                sections: doc_sections(doc),
-            })
-            .collect()
-    }
-
-    /// Times the search index of a project both ways:
-    /// `PATHBOOK_SEARCH_CORPUS=<project dir> cargo test --release --lib search::tests::timing
-    /// -- --ignored --nocapture`.
+    /// The whole index of two small pages. In a term chunk, `term: [pages, postings]`:
+    /// a posting is `page.section:weight` with pages delta-encoded, `.0` and `:1` left out,
+    /// weights in base 36; a title word weighs 20 (`k`), a heading word 10 (`a`), a body
+    /// word 1 per use. Stop words (`to`, `the`) and one-letter words are not indexed.
     #[test]
-    #[ignore = "a measurement, not a check: prints the index build time for a project"]
-    fn timing() {
-        use rayon::prelude::*;
-        use std::time::Instant;
-        let root = std::env::var("PATHBOOK_SEARCH_CORPUS")
-            .unwrap_or_else(|_| "/tmp/pathbook-bench/corpus-5000".into());
-        let project =
-            crate::load::Project::load(std::path::Path::new(&root), &Default::default()).unwrap();
-        let docs: Vec<&Doc> = project.docs.values().map(|doc| &**doc).collect();
-        let bytes: usize = docs.iter().map(|d| d.source.text.len()).sum();
-        println!("{} documents, {} MB", docs.len(), bytes >> 20);
-        let ms = |start: Instant| start.elapsed().as_secs_f64() * 1e3;
-        for _ in 0..2 {
-            let start = Instant::now();
-            let theirs: Vec<Vec<Section>> = docs.iter().map(|d| before::doc_sections(d)).collect();
-            let old_serial = ms(start);
-            let start = Instant::now();
-            let ours: Vec<Vec<Section>> = docs.iter().map(|d| doc_sections(d)).collect();
-            let new_serial = ms(start);
-            let start = Instant::now();
-            let _: Vec<Vec<Section>> = docs.par_iter().map(|d| before::doc_sections(d)).collect();
-            let old_parallel = ms(start);
-            let start = Instant::now();
-            let _: Vec<Vec<Section>> = docs.par_iter().map(|d| doc_sections(d)).collect();
-            let new_parallel = ms(start);
-            println!(
-                "doc_sections: before {old_serial:.0} ms ({old_parallel:.0} ms on all cores), \
-                 now {new_serial:.0} ms ({new_parallel:.0} ms on all cores)"
-            );
-            for (a, b) in theirs.iter().zip(&ours) {
-                assert_eq!(a.len(), b.len());
-                for (a, b) in a.iter().zip(b) {
-                    assert!(a.heading == b.heading && a.anchor == b.anchor && a.text == b.text);
-                }
-            }
-        }
-        let pages = corpus_pages(&project);
-        let postings: usize = pages
+    fn a_small_index_is_exactly_as_expected() {
+        let index = build(&small_pages());
+        let files: Vec<(&str, String)> = index
+            .files
             .iter()
-            .flat_map(|p| &p.sections)
-            .map(|s| tokens(&s.text).len())
-            .sum();
-        println!("{} pages, {postings} tokens", pages.len());
-        for _ in 0..2 {
-            let start = Instant::now();
-            let theirs = before::build(&pages);
-            let old = ms(start);
-            let start = Instant::now();
-            let ours = build(&pages);
-            let new = ms(start);
-            println!("build: before {old:.0} ms, now {new:.0} ms");
-            assert!(ours.files == theirs.files && ours.version == theirs.version);
+            .map(|(name, bytes)| (name.as_str(), String::from_utf8(bytes.clone()).unwrap()))
+            .collect();
+        let expected = [
+            (
+                "search/g/0.js",
+                concat!(
+                    r#"pathbookSearchLoaded("g/0",[{"c":"Data · ML engineer","k":"module","#,
+                    r#""s":[["","","Feast serves features to models."],["Online stores","#,
+                    r#""online-stores","Redis keeps the latest features."]],"t":"Feature stores","#,
+                    r#""u":"modules/feature-stores/index.html"},{"c":"Learning path","k":"path","#,
+                    r#""s":[["","","From models to <\/script> serving."]],"t":"ML engineer","#,
+                    r#""u":"paths/ml-engineer/index.html"}]);"#,
+                    "\n"
+                ),
+            ),
+            (
+                "search/index.js",
+                concat!(
+                    r#"pathbookSearchLoaded("index",{"chunks":["engineer"],"groups":"2","#,
+                    r#""h":"a2049f3583","pages":2,"postings":16,"sections":3,"v":2});"#,
+                    "\n"
+                ),
+            ),
+            (
+                "search/t/0.js",
+                concat!(
+                    r#"pathbookSearchLoaded("t/0",{"engineer":[1,"1:k"],"feast":[1,"0"],"#,
+                    r#""feature":[2,"0:l,0.1"],"keep":[1,"0.1"],"latest":[1,"0.1"],"ml":[1,"1:k"],"#,
+                    r#""model":[2,"0,1"],"online":[1,"0.1:a"],"redis":[1,"0.1"],"script":[1,"1"],"#,
+                    r#""serve":[1,"0"],"serving":[1,"1"],"store":[2,"0:k,0.1:a"]});"#,
+                    "\n"
+                ),
+            ),
+        ];
+        let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+        assert_eq!(names, expected.map(|(name, _)| name));
+        // Terms first, then pages: index.js holds the version, which any change changes.
+        for (name, expected_text) in [&expected[2], &expected[0], &expected[1]] {
+            let text = &files.iter().find(|(n, _)| n == name).unwrap().1;
+            assert_eq!(text, expected_text, "{name}");
         }
+        // The version is a hash of every file, so pages reload the index when it changes.
+        assert_eq!(index.version, "a2049f3583");
+    }
+
+    fn small_pages() -> Vec<Page> {
+        vec![
+            Page {
+                title: "Feature stores".into(),
+                url: "modules/feature-stores/index.html".into(),
+                kind: "module",
+                context: "Data · ML engineer".into(),
+                sections: vec![
+                    Section {
+                        heading: String::new(),
+                        anchor: String::new(),
+                        text: "Feast serves features to models.".into(),
+                    },
+                    Section {
+                        heading: "Online stores".into(),
+                        anchor: "online-stores".into(),
+                        text: "Redis keeps the latest features.".into(),
+                    },
+                ],
+            },
+            Page {
+                title: "ML engineer".into(),
+                url: "paths/ml-engineer/index.html".into(),
+                kind: "path",
+                context: "Learning path".into(),
+                sections: vec![Section {
+                    heading: String::new(),
+                    anchor: String::new(),
+                    text: "From models to </script> serving.".into(),
+                }],
+            },
+        ]
     }
 
     #[test]
@@ -1040,15 +770,95 @@ mod tests {
         açaís CAFÉS SERIES species ANALYSES\u{a0}NBSP\u{2003}EM\u{200b}ZW \u{301}accent \
         e\u{301}toiles 🚀rockets 12345 0x1F v2s s";
 
+    /// Each awkward word's tokens: split on what is not a letter or digit (a combining
+    /// mark splits too), lowercased whole (`İ` becomes two characters), one-letter words
+    /// and stop words dropped, a plural ending removed only past three or four characters.
     #[test]
-    fn tokens_and_stems_match_the_previous_implementation() {
-        assert_eq!(tokens(AWKWARD_TEXT), before::tokens(AWKWARD_TEXT));
-        for word in AWKWARD_TEXT.split_whitespace() {
-            assert_eq!(tokens(word), before::tokens(word), "{word}");
-            assert_eq!(stem(word), before::stem(word), "{word}");
-            let lower = word.to_lowercase();
-            assert_eq!(stem(&lower), before::stem(&lower), "{lower}");
+    fn awkward_words_tokenize_as_expected() {
+        let expected: &[(&str, &[&str])] = &[
+            ("The", &[]),
+            ("Feature", &["feature"]),
+            ("Stores", &["store"]),
+            ("of", &[]),
+            ("ML", &["ml"]),
+            ("libraries,", &["library"]),
+            ("classes", &["class"]),
+            ("&", &[]),
+            ("analysis:", &["analysis"]),
+            ("a", &[]),
+            ("x", &[]),
+            ("ΟΔΥΣΣΕΥΣ", &["οδυσσευς"]),
+            ("Σ", &[]),
+            ("ΣΑ", &["σα"]),
+            ("İstanbul", &["i\u{307}stanbul"]),
+            ("İİ", &["i\u{307}i\u{307}"]),
+            ("ǅemal", &["ǆemal"]),
+            ("ß", &[]),
+            ("STRASSE", &["strasse"]),
+            ("Straße", &["straße"]),
+            ("ﬁnance", &["ﬁnance"]),
+            ("ＡＢＣ", &["ａｂｃ"]),
+            ("١٢٣", &["١٢٣"]),
+            ("x²", &["x²"]),
+            ("½", &[]),
+            ("二十", &["二十"]),
+            ("日本語", &["日本語"]),
+            ("naïve", &["naïve"]),
+            ("façade", &["façade"]),
+            ("Ångström", &["ångström"]),
+            ("ÆSIR", &["æsir"]),
+            ("café's", &["café"]),
+            ("it's", &[]),
+            ("IS", &[]),
+            ("Is", &[]),
+            ("iS", &[]),
+            ("THE", &[]),
+            ("The", &[]),
+            ("tHe", &[]),
+            ("UNDER_SCORE", &["under", "score"]),
+            ("a-b", &[]),
+            ("c.d", &[]),
+            ("bus", &["bus"]),
+            ("gas", &["gas"]),
+            ("kiss", &["kiss"]),
+            ("thesis", &["thesis"]),
+            ("status", &["status"]),
+            ("ties", &["tie"]),
+            ("dies", &["die"]),
+            ("cookies", &["cooky"]),
+            ("flies", &["fly"]),
+            ("bosses", &["boss"]),
+            ("glasses", &["glass"]),
+            ("ss", &["ss"]),
+            ("sss", &["sss"]),
+            ("ies", &["ies"]),
+            ("iess", &["iess"]),
+            ("açaís", &["açaí"]),
+            ("CAFÉS", &["café"]),
+            ("SERIES", &["sery"]),
+            ("species", &["specy"]),
+            ("ANALYSES", &["analyse"]),
+            ("NBSP", &["nbsp"]),
+            ("EM\u{200b}ZW", &["em", "zw"]),
+            ("\u{301}accent", &["accent"]),
+            ("e\u{301}toiles", &["toile"]),
+            ("🚀rockets", &["rocket"]),
+            ("12345", &["12345"]),
+            ("0x1F", &["0x1f"]),
+            ("v2s", &["v2s"]),
+            ("s", &[]),
+        ];
+        let words: Vec<&str> = AWKWARD_TEXT.split_whitespace().collect();
+        assert_eq!(words.len(), expected.len());
+        for (word, (expected_word, expected_tokens)) in words.iter().zip(expected) {
+            assert_eq!(word, expected_word);
+            assert_eq!(tokens(word), *expected_tokens, "{word:?}");
         }
+        let all: Vec<&str> = expected
+            .iter()
+            .flat_map(|(_, t)| t.iter().copied())
+            .collect();
+        assert_eq!(tokens(AWKWARD_TEXT), all);
     }
 
     fn doc(text: &str) -> Doc {
@@ -1059,35 +869,108 @@ mod tests {
         }
     }
 
+    /// A document's search sections: its top (less the `#` title) and one per heading,
+    /// text as a reader sees it (markup, code blocks and raw HTML tags out, whitespace
+    /// collapsed). Some words run together where nothing separated them in the HTML text
+    /// (`two` and a nested `nested`, `A<br>B`): that is today's behaviour, kept here.
     #[test]
-    fn doc_sections_match_the_previous_implementation() {
-        let texts = [
-            "",
-            "# Only a title",
-            "Text before any title\n\n# Title\n\nIntro\n",
-            "# Title\n\n  Intro  with   spaces \n and a soft\nbreak and a hard  \nbreak.\n\n## A\n\ntext\n",
-            "# T\n\n## Empty\n\n## Also empty\n\n### Deeper\n\nbody *em* **strong** `code`x`y` [link](u) ![alt text](i.png)\n",
-            "# T\n\n- item one\n- item  two\n  - nested\n\n1. first\n2. second\n\n> quote\n> more\n",
-            "# T\n\n| a | b |\n|---|---|\n| c  d | e |\n| `f` | |\n",
-            "# T\n\n```rust\nfn hidden() {}\n```\n\n    indented code\n\nafter code\n",
-            "# T\n\nA<br>B <span>inline html</span> C\n\n<div>\nblock html\n</div>\n\nD&amp;E &lt; &#x41;\n",
-            "# T\n\nText[^1] with a footnote.\n\n[^1]: The note  text.\n\n~~struck~~ - [x] task\n",
-            "# T\n\nTabs\there\u{a0}nbsp\u{2003}em space\u{3000}ideographic\r\nCRLF line\r\n",
-            "# T {#custom}\n\nSetext heading\n---\n\ntext\n\n# Second H1\n\nmore\n",
-            "Intro without title\n\n## First\n\ntext `with   code  spaces`  \n\n## Second ##\n",
-            "# T\n\n## Heading with `code` and *em*\n\nx\n\n#### Four\n\n###### Six\n\ny\n",
-            "# T\n\n\u{a0}\n\n \u{2003} \n\nword\u{a0}\n\n\u{a0}word\n",
+    fn doc_sections_are_as_expected() {
+        type Expected<'a> = (&'a str, &'a [(&'a str, &'a str, &'a str)]);
+        let expected: &[Expected] = &[
+            ("", &[("", "", "")]),
+            ("# Only a title", &[("", "", "")]),
+            (
+                "Text before any title\n\n# Title\n\nIntro\n",
+                &[("", "", "Text before any title Intro")],
+            ),
+            (
+                "# Title\n\n  Intro  with   spaces \n and a soft\nbreak and a hard  \nbreak.\n\n## A\n\ntext\n",
+                &[
+                    (
+                        "",
+                        "",
+                        "Intro with spaces and a soft break and a hard break.",
+                    ),
+                    ("A", "a", "text"),
+                ],
+            ),
+            (
+                "# T\n\n## Empty\n\n## Also empty\n\n### Deeper\n\nbody *em* **strong** `code`x`y` [link](u) ![alt text](i.png)\n",
+                &[
+                    ("", "", ""),
+                    ("Empty", "empty", ""),
+                    ("Also empty", "also-empty", ""),
+                    ("Deeper", "deeper", "body em strong codexy link alt text"),
+                ],
+            ),
+            (
+                "# T\n\n- item one\n- item  two\n  - nested\n\n1. first\n2. second\n\n> quote\n> more\n",
+                &[("", "", "item one item twonested first second quote more")],
+            ),
+            (
+                "# T\n\n| a | b |\n|---|---|\n| c  d | e |\n| `f` | |\n",
+                &[("", "", "a b c d e f")],
+            ),
+            (
+                "# T\n\n```rust\nfn hidden() {}\n```\n\n    indented code\n\nafter code\n",
+                &[("", "", "after code")],
+            ),
+            (
+                "# T\n\nA<br>B <span>inline html</span> C\n\n<div>\nblock html\n</div>\n\nD&amp;E &lt; &#x41;\n",
+                &[("", "", "AB inline html C D&E < A")],
+            ),
+            (
+                "# T\n\nText[^1] with a footnote.\n\n[^1]: The note  text.\n\n~~struck~~ - [x] task\n",
+                &[(
+                    "",
+                    "",
+                    "Text with a footnote. The note text. struck - [x] task",
+                )],
+            ),
+            (
+                "# T\n\nTabs\there\u{a0}nbsp\u{2003}em space\u{3000}ideographic\r\nCRLF line\r\n",
+                &[("", "", "Tabs here nbsp em space ideographic CRLF line")],
+            ),
+            (
+                "# T {#custom}\n\nSetext heading\n---\n\ntext\n\n# Second H1\n\nmore\n",
+                &[
+                    ("", "", ""),
+                    ("Setext heading", "setext-heading", "text"),
+                    ("Second H1", "second-h1", "more"),
+                ],
+            ),
+            (
+                "Intro without title\n\n## First\n\ntext `with   code  spaces`  \n\n## Second ##\n",
+                &[
+                    ("", "", "Intro without title"),
+                    ("First", "first", "text with code spaces"),
+                    ("Second", "second", ""),
+                ],
+            ),
+            (
+                "# T\n\n## Heading with `code` and *em*\n\nx\n\n#### Four\n\n###### Six\n\ny\n",
+                &[
+                    ("", "", ""),
+                    ("Heading with code and em", "heading-with-code-and-em", "x"),
+                    ("Four", "four", ""),
+                    ("Six", "six", "y"),
+                ],
+            ),
+            (
+                "# T\n\n\u{a0}\n\n \u{2003} \n\nword\u{a0}\n\n\u{a0}word\n",
+                &[("", "", "word word")],
+            ),
         ];
-        for text in texts {
-            let doc = doc(text);
-            let ours = doc_sections(&doc);
-            let theirs = before::doc_sections(&doc);
-            let show = |s: &[Section]| -> Vec<(String, String, String)> {
-                s.iter()
-                    .map(|s| (s.heading.clone(), s.anchor.clone(), s.text.clone()))
-                    .collect()
-            };
-            assert_eq!(show(&ours), show(&theirs), "{text:?}");
+        for (text, sections) in expected {
+            let found: Vec<(String, String, String)> = doc_sections(&doc(text))
+                .into_iter()
+                .map(|s| (s.heading, s.anchor, s.text))
+                .collect();
+            let found: Vec<(&str, &str, &str)> = found
+                .iter()
+                .map(|(h, a, t)| (h.as_str(), a.as_str(), t.as_str()))
+                .collect();
+            assert_eq!(found, *sections, "{text:?}");
         }
     }
 
@@ -1161,20 +1044,9 @@ mod tests {
     }
 
     #[test]
-    fn the_index_is_unchanged_and_deterministic() {
+    fn the_index_is_deterministic() {
         let pages = generated_pages();
         let index = build(&pages);
-        let before = before::build(&pages);
-        assert_eq!(
-            index.files.keys().collect::<Vec<_>>(),
-            before.files.keys().collect::<Vec<_>>()
-        );
-        for (name, bytes) in &before.files {
-            let ours = &index.files[name];
-            let at = ours.iter().zip(bytes).take_while(|(a, b)| a == b).count();
-            assert!(ours == bytes, "{name} differs from byte {at}");
-        }
-        assert_eq!(index.version, before.version);
         let count = |dir: &str| index.files.keys().filter(|n| n.starts_with(dir)).count();
         assert!(count("search/t/") > 10, "several term chunks");
         assert!(count("search/g/") > 10, "several page groups");
@@ -1185,19 +1057,6 @@ mod tests {
             .unwrap()
             .install(|| build(&pages));
         assert!(one_thread.files == index.files && one_thread.version == index.version);
-        // And as recorded when pages' records went into groups (with `h`, the version, in
-        // index.js), should both change.
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for (name, bytes) in &index.files {
-            for byte in name.as_bytes().iter().chain(bytes) {
-                hash ^= u64::from(*byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-        assert_eq!(
-            format!("{hash:016x} {}", index.version),
-            "a3c3c573018fe771 9b859a24b5"
-        );
     }
 
     #[test]
