@@ -116,6 +116,10 @@ pub enum Command {
     },
     /// Print the manual page (roff)
     Man,
+    /// Deletes a retired site: the detached clean-up `build` leaves behind (see
+    /// `output::remove_retired`). Not a user command: hidden from help and completions.
+    #[command(name = output::REMOVE_RETIRED_COMMAND, hide = true)]
+    RemoveRetired { folder: PathBuf },
 }
 
 /// `check --external` and its settings.
@@ -161,6 +165,24 @@ impl Terminal {
     }
 }
 
+/// The command line as users see it, for completions and the manual: clap_complete
+/// offers hidden subcommands too, so they are left out here.
+fn user_command() -> clap::Command {
+    use clap::CommandFactory;
+    let full = Cli::command();
+    let mut shown = clap::Command::new("pathbook")
+        .version(env!("PATHBOOK_VERSION"))
+        .about(full.get_about().cloned().unwrap_or_default())
+        .subcommand_required(full.is_subcommand_required_set());
+    for arg in full.get_arguments() {
+        shown = shown.arg(arg.clone());
+    }
+    for command in full.get_subcommands().filter(|c| !c.is_hide_set()) {
+        shown = shown.subcommand(command.clone());
+    }
+    shown
+}
+
 pub fn run(cli: Cli) -> i32 {
     let terminal = Terminal::new(cli.color, cli.quiet, cli.verbose);
     match cli.command {
@@ -192,6 +214,13 @@ pub fn run(cli: Cli) -> i32 {
             }
         },
         Command::Init { dir } => init(&dir),
+        Command::RemoveRetired { folder } => {
+            if output::remove_retired_now(&folder) {
+                EXIT_OK
+            } else {
+                EXIT_ENVIRONMENT
+            }
+        }
         Command::Clean { dir, dest_dir } => clean(&dir, dest_dir),
         Command::ImportMdbook { book_dir, dest } => {
             let dest = dest.unwrap_or_else(|| crate::import_mdbook::default_dest(&book_dir));
@@ -207,18 +236,16 @@ pub fn run(cli: Cli) -> i32 {
             }
         }
         Command::Completions { shell } => {
-            use clap::CommandFactory;
             clap_complete::generate(
                 shell,
-                &mut Cli::command(),
+                &mut user_command(),
                 "pathbook",
                 &mut std::io::stdout(),
             );
             EXIT_OK
         }
         Command::Man => {
-            use clap::CommandFactory;
-            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+            match clap_mangen::Man::new(user_command()).render(&mut std::io::stdout()) {
                 Ok(()) => EXIT_OK,
                 Err(err) => {
                     eprintln!("error: {err}");

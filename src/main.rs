@@ -8,19 +8,6 @@ use clap::Parser;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    // The detached clean-up a build leaves behind (see output::remove_retired); not a
-    // user command, so it sits outside clap.
-    let mut args = std::env::args_os().skip(1);
-    if args.next().as_deref()
-        == Some(std::ffi::OsStr::new(
-            pathbook::output::REMOVE_RETIRED_COMMAND,
-        ))
-    {
-        let removed = args
-            .next()
-            .is_some_and(|dir| pathbook::output::remove_retired_now(std::path::Path::new(&dir)));
-        std::process::exit(if removed { 0 } else { 2 });
-    }
     let cli = pathbook::cli::Cli::parse();
     std::process::exit(pathbook::cli::run(cli));
 }
