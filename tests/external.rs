@@ -201,21 +201,31 @@ fn site(server: &TestServer, with_slow: bool) -> String {
     guide
 }
 
-fn findings(json: &Value) -> Vec<(String, String, u64, u64, String, String, Value)> {
+/// A finding as `check --format json` reports it: the fields these tests compare.
+#[derive(Debug, Clone, PartialEq)]
+struct Finding {
+    code: String,
+    file: String,
+    line: u64,
+    column: u64,
+    severity: String,
+    message: String,
+    help: Value,
+}
+
+fn findings(json: &Value) -> Vec<Finding> {
     json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| {
-            (
-                d["code"].as_str().unwrap().to_string(),
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-                d["severity"].as_str().unwrap().to_string(),
-                d["message"].as_str().unwrap().to_string(),
-                d["help"].clone(),
-            )
+        .map(|d| Finding {
+            code: d["code"].as_str().unwrap().to_string(),
+            file: d["file"].as_str().unwrap().to_string(),
+            line: d["line"].as_u64().unwrap(),
+            column: d["column"].as_u64().unwrap(),
+            severity: d["severity"].as_str().unwrap().to_string(),
+            message: d["message"].as_str().unwrap().to_string(),
+            help: d["help"].clone(),
         })
         .collect()
 }
@@ -253,55 +263,53 @@ fn external_links_are_fetched_once_retried_followed_and_cached() {
     assert!(server.take().is_empty());
 
     let u = |path: &str| server.url(path);
-    let broken_404 = |file: &str, line, column| {
-        (
-            "external-broken".to_string(),
-            file.to_string(),
-            line,
-            column,
-            "error".to_string(),
-            format!("`{}` returned HTTP 404 Not Found", u("/missing")),
-            Value::Null,
-        )
+    let broken_404 = |file: &str, line, column| Finding {
+        code: "external-broken".to_string(),
+        file: file.to_string(),
+        line,
+        column,
+        severity: "error".to_string(),
+        message: format!("`{}` returned HTTP 404 Not Found", u("/missing")),
+        help: Value::Null,
     };
-    let slow = (
-        "external-broken".to_string(),
-        "guide.md".to_string(),
-        18,
-        3,
-        "error".to_string(),
-        format!(
+    let slow = Finding {
+        code: "external-broken".to_string(),
+        file: "guide.md".to_string(),
+        line: 18,
+        column: 3,
+        severity: "error".to_string(),
+        message: format!(
             "`{}` could not be fetched: timed out after 1 s (3 attempts)",
             u("/slow")
         ),
-        Value::from(
+        help: Value::from(
             "raise `--timeout`, or add a pattern to `[check] exclude` in book.toml if the site is always slow",
         ),
-    );
+    };
     let mut expected = vec![
         broken_404("guide.md", 6, 3),
-        (
-            "external-redirect".to_string(),
-            "guide.md".to_string(),
-            7,
-            3,
-            "warning".to_string(),
-            format!(
+        Finding {
+            code: "external-redirect".to_string(),
+            file: "guide.md".to_string(),
+            line: 7,
+            column: 3,
+            severity: "warning".to_string(),
+            message: format!(
                 "`{}` redirects permanently (301) to `{}`",
                 u("/old"),
                 u("/new")
             ),
-            Value::from(format!("update the link to `{}`", u("/new#usage"))),
-        ),
-        (
-            "external-fragment".to_string(),
-            "guide.md".to_string(),
-            9,
-            3,
-            "error".to_string(),
-            format!("no id `#setup` in the page at `{}`", u("/nofrag")),
-            Value::from("did you mean `#set-up`?"),
-        ),
+            help: Value::from(format!("update the link to `{}`", u("/new#usage"))),
+        },
+        Finding {
+            code: "external-fragment".to_string(),
+            file: "guide.md".to_string(),
+            line: 9,
+            column: 3,
+            severity: "error".to_string(),
+            message: format!("no id `#setup` in the page at `{}`", u("/nofrag")),
+            help: Value::from("did you mean `#set-up`?"),
+        },
         broken_404("guide.md", 17, 3),
         slow.clone(),
         // A raw HTML link is reported at its value, after `<a href="`.
