@@ -367,7 +367,7 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
             let stats = prepared
                 .renderer()
                 .render_all(staging)
-                .map_err(|err| output::OutputError(err.to_string()))?;
+                .map_err(output::OutputError::Render)?;
             if terminal.verbose {
                 eprintln!("thread time: {}", stats.busy);
             }

@@ -12,19 +12,29 @@ use std::sync::Mutex;
 /// that pathbook made.
 pub const MARKER: &str = ".pathbook-build";
 
-#[derive(Debug)]
-pub struct OutputError(pub String);
-
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+/// Why a site could not be written, or a build folder deleted: the environment's failure,
+/// not the content's.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// A file-system call on `path` failed.
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: io::Error },
+    /// A folder pathbook will not build into or delete, and why.
+    #[error("{0}")]
+    Refused(String),
+    /// A page could not be rendered into the new site.
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
+    /// The record of the build's jobs could not be written.
+    #[error("{0}")]
+    Jobs(#[from] serde_json::Error),
 }
 
-impl std::error::Error for OutputError {}
-
-fn io_error(path: &Path, err: io::Error) -> OutputError {
-    OutputError(format!("{}: {err}", path.display()))
+fn io_error(path: &Path, source: io::Error) -> OutputError {
+    OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -76,7 +86,7 @@ pub fn check_destination(
     let project = resolved(project_dir);
     let content = resolved(content_dir);
     let refuse = |why: &str| {
-        Err(OutputError(format!(
+        Err(OutputError::Refused(format!(
             "refusing to build into {}: {why}",
             dest.display()
         )))
@@ -114,7 +124,7 @@ pub fn write_atomically<T>(
     let dest = absolute(dest);
     let parent = dest
         .parent()
-        .ok_or_else(|| OutputError(format!("{} has no parent folder", dest.display())))?;
+        .ok_or_else(|| OutputError::Refused(format!("{} has no parent folder", dest.display())))?;
     std::fs::create_dir_all(parent).map_err(|e| io_error(parent, e))?;
     let name = dest
         .file_name()
@@ -315,7 +325,7 @@ impl Staging {
 
     fn finish(self) -> Result<(), OutputError> {
         let jobs = self.jobs.into_inner().unwrap_or_else(|e| e.into_inner());
-        let json = crate::reuse::jobs_json(&jobs).map_err(|e| OutputError(e.to_string()))?;
+        let json = crate::reuse::jobs_json(&jobs)?;
         std::fs::write(self.root.join(crate::reuse::JOBS_FILE), json)
             .map_err(|e| io_error(&self.root, e))?;
         let mut entries = self
@@ -332,8 +342,8 @@ impl Staging {
 }
 
 impl crate::render::Sink for Staging {
-    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String> {
-        self.write(rel, &bytes).map_err(|e| e.0)
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), crate::render::SinkError> {
+        Ok(self.write(rel, &bytes)?)
     }
 
     fn reuse(&self, job: &str, key: u64) -> Option<Vec<String>> {
@@ -446,7 +456,7 @@ pub fn clean(dest: &Path) -> Result<bool, OutputError> {
         return Ok(false);
     }
     if !dest.join(MARKER).is_file() {
-        return Err(OutputError(format!(
+        return Err(OutputError::Refused(format!(
             "not deleting {}: it has no {MARKER} marker, so pathbook did not build it",
             dest.display()
         )));
@@ -458,7 +468,7 @@ pub fn clean(dest: &Path) -> Result<bool, OutputError> {
         .map(|cwd| resolved(&cwd).starts_with(resolved(dest)))
         .unwrap_or(false);
     if inside_cwd || dest.join("book.toml").exists() || dest.join(".git").exists() {
-        return Err(OutputError(format!(
+        return Err(OutputError::Refused(format!(
             "not deleting {}: it holds a project (book.toml, .git or the current folder), not a built site",
             dest.display()
         )));

@@ -34,9 +34,12 @@ impl std::fmt::Display for RenderError {
 
 impl std::error::Error for RenderError {}
 
+/// Why a [`Sink`] could not take a file (for `build`, an `output::OutputError`).
+pub type SinkError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Where rendered files go: a staging folder for `build`, memory for `serve` and tests.
 pub trait Sink: Sync {
-    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), String>;
+    fn put(&self, rel: &str, bytes: Vec<u8>) -> Result<(), SinkError>;
 
     /// Takes a job's files from the previous build when its key is unchanged; returns
     /// their names, or `None` when the job must be rendered.
@@ -131,9 +134,9 @@ impl<'a> Renderer<'a> {
             let started = std::time::Instant::now();
             let mut made = Vec::new();
             for (rel, bytes) in files {
-                sink.put(&rel, bytes).map_err(|message| RenderError {
+                sink.put(&rel, bytes).map_err(|err| RenderError {
                     page: rel.clone(),
-                    message,
+                    message: err.to_string(),
                 })?;
                 made.push(rel);
             }
