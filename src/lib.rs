@@ -31,7 +31,8 @@
 //!                   pathmap.rs: the path's SVG map
 //! search/           the search index (mod.rs) and the documents it indexes (pages.rs)
 //! templates.rs      Tera templates and the theme's static files; highlight.rs: syntect
-//! output.rs         the staging folder, the swap, the reuse manifest
+//! reuse.rs          what a build may take from the previous one: job keys, the jobs file
+//! output.rs         the staging folder, the swap, the file manifest
 //! serve/            the live preview: http.rs, watch.rs
 //! ```
 
