@@ -224,7 +224,13 @@ pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
     let toml_text = std::fs::read_to_string(book_dir.join("book.toml")).unwrap_or_default();
     let config: MdBookToml = toml::from_str(&toml_text)
         .map_err(|e| ImportError(format!("{}: {e}", book_dir.join("book.toml").display())))?;
-    let src = book_dir.join(config.book.src.as_deref().unwrap_or("src"));
+    let src_name = config.book.src.as_deref().unwrap_or("src");
+    let src = confined(book_dir, src_name).ok_or_else(|| {
+        ImportError(format!(
+            "{}: `src = {src_name:?}` names a folder outside the book",
+            book_dir.join("book.toml").display()
+        ))
+    })?;
     let summary_path = src.join("SUMMARY.md");
     let summary = read(&summary_path)?;
     let parts = parse_summary(&summary);
@@ -250,15 +256,26 @@ pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
     let mut taken = BTreeMap::new();
     let mut moved: BTreeMap<String, String> = BTreeMap::new();
     let mut modules: Vec<(usize, String, &Chapter)> = Vec::new();
+    // Chapters whose file lies outside the book's `src` (an absolute path, `..`, written
+    // or percent-encoded, or a symlink out): SUMMARY.md may come from a contributor, and
+    // the import must never copy a file from elsewhere on the machine into the site.
+    let mut refused: Vec<String> = Vec::new();
+    let mut inside = |source: &String| {
+        let ok = confined(&src, source).is_some();
+        if !ok && !refused.contains(source) {
+            refused.push(source.clone());
+        }
+        ok
+    };
     for (part_index, part) in parts.iter().enumerate() {
         for chapter in &part.chapters {
             let slug = slugify(&chapter.title, &mut taken);
-            if let Some(source) = &chapter.source {
+            if let Some(source) = chapter.source.as_ref().filter(|s| inside(s)) {
                 moved.insert(source.clone(), format!("modules/{slug}/README.md"));
             }
             let mut stack: Vec<&Chapter> = chapter.children.iter().collect();
             while let Some(child) = stack.pop() {
-                if let Some(source) = &child.source {
+                if let Some(source) = child.source.as_ref().filter(|s| inside(s)) {
                     let name = source.rsplit('/').next().unwrap_or(source);
                     let name = if name.eq_ignore_ascii_case("readme.md")
                         || name.eq_ignore_ascii_case("index.md")
@@ -282,7 +299,12 @@ pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
     }
     for (_, slug, chapter) in &modules {
         let readme = content.join(format!("modules/{slug}/README.md"));
-        if chapter.source.is_none() || read(&readme).map(|t| t.trim().is_empty()).unwrap_or(true) {
+        if chapter
+            .source
+            .as_ref()
+            .is_none_or(|s| !moved.contains_key(s))
+            || read(&readme).map(|t| t.trim().is_empty()).unwrap_or(true)
+        {
             // Drafts and empty chapters still need a page to link to.
             write(
                 &readme,
@@ -359,12 +381,38 @@ pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
         config.book.language.as_deref().unwrap_or("en")
     );
     write(&dest.join("book.toml"), &book_toml)?;
-    Ok(format!(
+    let mut report = format!(
         "imported {} chapters in {} parts into {}",
         moved.len(),
         parts.len(),
         dest.display()
-    ))
+    );
+    for source in &refused {
+        report.push_str(&format!(
+            "\nnot imported: {source:?} ({}: the file is outside the book's `{src_name}` folder; copy it in and link it by a relative path)",
+            summary_path.display()
+        ));
+    }
+    Ok(report)
+}
+
+/// `relative` joined to `root` when it names something inside `root`: a relative path of
+/// plain names whose real location (symlinks resolved) is still under `root`. A path
+/// that does not exist yet is judged by its components alone.
+fn confined(root: &Path, relative: &str) -> Option<PathBuf> {
+    use std::path::Component;
+    let relative = Path::new(relative);
+    if !relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return None;
+    }
+    let joined = root.join(relative);
+    match (joined.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(real_root)) => real.starts_with(&real_root).then_some(joined),
+        _ => Some(joined),
+    }
 }
 
 /// Where `import-mdbook` writes when no `--dest` is given.
