@@ -165,11 +165,15 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                         Some(id) => id,
                         None => slugger.slug(&heading_text),
                     };
-                    let trimmed = heading_text.trim();
-                    let heading_text = if trimmed.len() == heading_text.len() {
-                        heading_text
-                    } else {
-                        trimmed.to_string()
+                    // The id keeps a shortcode's name (`:rocket: Go` is `#rocket-go`, as on
+                    // GitHub); titles and tables of contents show the emoji.
+                    let heading_text = match super::emoji::replace(heading_text.trim()) {
+                        std::borrow::Cow::Borrowed(trimmed)
+                            if trimmed.len() == heading_text.len() =>
+                        {
+                            heading_text
+                        }
+                        shown => shown.into_owned(),
                     };
                     if level == 1 && doc.title.is_none() {
                         doc.title = Some(heading_text.clone());
@@ -195,7 +199,7 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                 if let Some(text) = paragraph.take()
                     && !text.trim().is_empty()
                 {
-                    doc.description = Some(text.trim().to_string());
+                    doc.description = Some(super::emoji::replace(text.trim()).into_owned());
                 }
             }
             Event::Start(Tag::BlockQuote(_)) | Event::Start(Tag::FootnoteDefinition(_)) => {
@@ -236,7 +240,7 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                     if let Some((dest, offset, len)) = frame.link {
                         doc.items.push(LinkedItem {
                             dest,
-                            link_text: collapse_whitespace(&frame.link_text),
+                            link_text: display_text(&frame.link_text),
                             offset,
                             len,
                             heading_index: doc.headings.len().checked_sub(1),
@@ -246,7 +250,7 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                     if let Some(parent) = items.last_mut()
                         && let Some(text) = frame.text
                     {
-                        let own_text = collapse_whitespace(&text);
+                        let own_text = display_text(&text);
                         if !own_text.is_empty() {
                             parent.children.push(own_text);
                         }
@@ -411,7 +415,9 @@ fn count_words(text: &str) -> usize {
             .sum::<usize>()
 }
 
-fn collapse_whitespace(text: &str) -> String {
+/// Text as a list or card shows it: whitespace runs as one space, shortcodes as emoji.
+fn display_text(text: &str) -> String {
+    let text = super::emoji::replace(text);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -2,7 +2,9 @@
 //! with the same options as the extraction pass, so heading `n` here is heading `n` there.
 
 use super::{Heading, LinkKind, raw_html};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, TextMergeStream,
+};
 use std::fmt::Write as _;
 
 pub struct HtmlOptions<'a> {
@@ -79,11 +81,17 @@ fn render_with(
     let mut needs_cleaning = false;
     let mut text_ended_with_equals = false;
 
+    // Markup pathbook writes itself (alert boxes) goes in as a marker and replaces it after
+    // sanitizing, so the sanitizer, which keeps no `<svg>`, cannot strip it.
+    let text = Trusted::neutralise(text);
+    let mut trusted = Trusted::default();
+
     let flush = |pending: &mut Vec<Event>, section: &mut HtmlSection| {
         pulldown_cmark::html::push_html(&mut section.html, pending.drain(..));
     };
 
-    for event in Parser::new_ext(text, super::options()) {
+    // Merged so that a shortcode split at `_` (`:white_check_mark:`) is seen whole.
+    for event in TextMergeStream::new(Parser::new_ext(&text, super::options())) {
         if skipping_title {
             if matches!(event, Event::End(TagEnd::Heading(_))) {
                 skipping_title = false;
@@ -236,6 +244,19 @@ fn render_with(
                     id,
                 }));
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                pending.push(trusted.marker(super::alert::open(kind)));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                pending.push(trusted.marker(super::alert::CLOSE.to_string()));
+            }
+            Event::Text(text) => {
+                let replaced = match super::emoji::replace(&text) {
+                    std::borrow::Cow::Borrowed(_) => text,
+                    std::borrow::Cow::Owned(owned) => owned.into(),
+                };
+                pending.push(Event::Text(replaced));
+            }
             Event::Html(html) | Event::InlineHtml(html) => {
                 needs_cleaning = true;
                 let rewritten = raw_html::rewrite_links(&html, |dest| {
@@ -268,7 +289,62 @@ fn render_with(
             section.html = crate::sanitize::clean(&section.html);
         }
     }
+    if !trusted.0.is_empty() {
+        for section in &mut sections {
+            section.html = trusted.restore(&section.html);
+        }
+    }
     Some(sections)
+}
+
+/// Markup pathbook wrote, held apart while the page is sanitized. A marker is a character
+/// from Unicode's private use area, the markup's number and another such character: text
+/// to the sanitizer, which keeps it. The author's own uses of the marker character are
+/// replaced first (by U+FFFD, of the same length), so only pathbook's markers remain.
+#[derive(Default)]
+struct Trusted(Vec<String>);
+
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+impl Trusted {
+    fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+        if text.contains(MARK_OPEN) {
+            text.replace(MARK_OPEN, "\u{FFFD}").into()
+        } else {
+            text.into()
+        }
+    }
+
+    fn marker(&mut self, html: String) -> Event<'static> {
+        self.0.push(html);
+        Event::Text(format!("{MARK_OPEN}{}{MARK_CLOSE}", self.0.len() - 1).into())
+    }
+
+    fn restore(&self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len() + self.0.len() * 64);
+        let mut rest = html;
+        while let Some(start) = rest.find(MARK_OPEN) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + MARK_OPEN.len_utf8()..];
+            let markup = after.find(MARK_CLOSE).and_then(|end| {
+                let index: usize = after[..end].parse().ok()?;
+                Some((self.0.get(index)?, end))
+            });
+            match markup {
+                Some((markup, end)) => {
+                    out.push_str(markup);
+                    rest = &after[end + MARK_CLOSE.len_utf8()..];
+                }
+                None => {
+                    out.push('\u{FFFD}');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
 }
 
 fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
@@ -375,6 +451,61 @@ mod tests {
             },
         );
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"python\"><code class=\"language-python\"><span class=\"hl-"), "{html}");
+    }
+
+    fn render_plain(text: &str, sanitize: bool) -> String {
+        let doc = parse(text);
+        render_whole(
+            text,
+            &HtmlOptions {
+                headings: &doc.headings,
+                rewrite: &|_, _| None,
+                skip_title: false,
+                split_level: None,
+                sanitize,
+            },
+        )
+    }
+
+    #[test]
+    fn alerts_are_titled_boxes_that_survive_sanitizing() {
+        for sanitize in [false, true] {
+            // Raw HTML makes the whole document go through the sanitizer.
+            let html = render_plain(
+                "> [!WARNING]\n> Mind the *gap*.\n\n<b>raw</b> \u{E000}0\u{E001}\n",
+                sanitize,
+            );
+            assert!(
+                html.starts_with("<div class=\"markdown-alert markdown-alert-warning\"><p class=\"markdown-alert-title\"><svg class=\"octicon\""),
+                "{html}"
+            );
+            assert!(
+                html.contains("</svg>Warning</p>\n<p>Mind the <em>gap</em>.</p>\n</div>"),
+                "{html}"
+            );
+            // The author's own marker characters are text, not a way to repeat markup.
+            assert_eq!(html.matches("markdown-alert-title").count(), 1, "{html}");
+        }
+        let plain = render_plain("> [!note]\n> lower case\n\n> plain quote\n", false);
+        assert!(plain.contains("markdown-alert-note"), "{plain}");
+        assert!(plain.contains("<blockquote>\n<p>plain quote"), "{plain}");
+    }
+
+    #[test]
+    fn shortcodes_become_emoji_outside_code_and_ids_keep_their_names() {
+        let html = render_plain(
+            "## :rocket: Launch\n\nGo :white_check_mark: `:rocket:`\n\n```\n:rocket:\n```\n",
+            false,
+        );
+        assert!(
+            html.contains("<h2 id=\"rocket-launch\">🚀 Launch</h2>"),
+            "{html}"
+        );
+        assert!(html.contains("Go ✅ <code>:rocket:</code>"), "{html}");
+        assert!(html.contains("<code>:rocket:\n</code>"), "{html}");
+        let doc = parse("# :tada: Done\n\n- [:books: Read](a.md)\n");
+        assert_eq!(doc.title.as_deref(), Some("🎉 Done"));
+        assert_eq!(doc.headings[0].id, "tada-done");
     }
 
     fn relocate(text: &str, url: &dyn Fn(&str, bool) -> Option<String>) -> Option<String> {
