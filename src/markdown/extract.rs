@@ -59,6 +59,8 @@ pub struct ParsedDoc {
     /// Every id a fragment may name: heading ids plus HTML `id=` and `<a name=>`.
     pub anchors: foldhash::HashSet<String>,
     pub word_count: usize,
+    /// Formulas that do not convert to MathML (shown as written): offset and reason.
+    pub math_errors: Vec<(usize, String)>,
     pub code_blocks: usize,
 }
 
@@ -136,8 +138,22 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
     let mut block_depth = 0usize;
     let mut items: Vec<ItemFrame> = Vec::new();
     let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
+    // A ```` ```math ```` block being read: its offset and text.
+    let mut math_block: Option<(usize, String)> = None;
 
     for (event, range) in events {
+        if let Some((offset, tex)) = math_block.as_mut() {
+            match &event {
+                Event::Text(text) => tex.push_str(text),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Err(reason) = super::math::to_mathml(tex, true) {
+                        doc.math_errors.push((*offset, reason));
+                    }
+                    math_block = None;
+                }
+                _ => {}
+            }
+        }
         if let Some((language, code)) = code_block.as_mut() {
             match &event {
                 Event::Text(text) => code.push_str(text),
@@ -210,6 +226,11 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 doc.code_blocks += 1;
+                if let pulldown_cmark::CodeBlockKind::Fenced(info) = &kind
+                    && crate::highlight::fence_language(info) == Some("math")
+                {
+                    math_block = Some((range.start, String::new()));
+                }
                 if for_pages
                     && let pulldown_cmark::CodeBlockKind::Fenced(info) = kind
                     && let Some(language) = crate::highlight::fence_language(&info)
@@ -350,6 +371,12 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                     if frame.in_link_depth > 0 {
                         frame.link_text.push_str(&text);
                     }
+                }
+            }
+            Event::InlineMath(ref tex) | Event::DisplayMath(ref tex) => {
+                let display = matches!(event, Event::DisplayMath(_));
+                if let Err(reason) = super::math::to_mathml(tex, display) {
+                    doc.math_errors.push((range.start, reason));
                 }
             }
             Event::SoftBreak | Event::HardBreak => {

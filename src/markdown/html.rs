@@ -103,6 +103,17 @@ fn render_with(
                 Event::Text(text) => buffer.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {
                     let lang = lang.take();
+                    // A formula that does not convert is shown as the code it was written as
+                    // (and `check` says why).
+                    if lang.as_deref() == Some("math")
+                        && let Ok(mathml) = super::math::to_mathml(buffer, true)
+                    {
+                        pending.push(
+                            trusted.marker(format!("<div class=\"math-display\">{mathml}</div>\n")),
+                        );
+                        code = None;
+                        continue;
+                    }
                     let body = crate::highlight::highlight(buffer, lang.as_deref());
                     // A relocated document's code blocks get the `tabindex="0"` that pages add
                     // to theirs afterwards (`render::focusable_code`), so a keyboard can
@@ -250,6 +261,15 @@ fn render_with(
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 pending.push(trusted.marker(super::alert::CLOSE.to_string()));
             }
+            Event::InlineMath(tex) => match super::math::to_mathml(&tex, false) {
+                Ok(mathml) => pending.push(trusted.marker(mathml)),
+                Err(_) => pending.push(Event::Text(format!("${tex}$").into())),
+            },
+            Event::DisplayMath(tex) => match super::math::to_mathml(&tex, true) {
+                Ok(mathml) => pending
+                    .push(trusted.marker(format!("<span class=\"math-display\">{mathml}</span>"))),
+                Err(_) => pending.push(Event::Text(format!("$${tex}$$").into())),
+            },
             Event::Text(text) => {
                 let replaced = match super::emoji::replace(&text) {
                     std::borrow::Cow::Borrowed(_) => text,

@@ -6,6 +6,7 @@ mod alert;
 pub mod emoji;
 mod extract;
 pub mod html;
+pub mod math;
 pub mod raw_html;
 
 pub use extract::{DocLink, Extract, Heading, LinkKind, LinkedItem, ParsedDoc, parse, parse_for};
@@ -21,4 +22,5 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
