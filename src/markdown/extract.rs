@@ -138,10 +138,33 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
     let mut block_depth = 0usize;
     let mut items: Vec<ItemFrame> = Vec::new();
     let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
+    // Bare addresses become links only in text outside links, images and code blocks.
+    let mut link_depth = 0usize;
+    let mut in_code_block = false;
     // A ```` ```math ```` block being read: its offset and text.
     let mut math_block: Option<(usize, String)> = None;
 
     for (event, range) in events {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            Event::Text(written) if link_depth == 0 && image_depth == 0 && !in_code_block => {
+                // The text's own offsets hold when the source spells it as it reads (no
+                // escape or entity); otherwise the finding points at the text's start.
+                let exact = text.get(range.clone()) == Some(&**written);
+                for (found, href) in super::autolink::find(written) {
+                    doc.links.push(DocLink {
+                        dest: href,
+                        offset: range.start + if exact { found.start } else { 0 },
+                        len: found.len(),
+                        kind: LinkKind::Autolink,
+                    });
+                }
+            }
+            _ => {}
+        }
         if let Some((offset, tex)) = math_block.as_mut() {
             match &event {
                 Event::Text(text) => tex.push_str(text),

@@ -80,6 +80,8 @@ fn render_with(
     // could put markup on the page that pathbook did not write itself.
     let mut needs_cleaning = false;
     let mut text_ended_with_equals = false;
+    // Inside a link or image, where a bare address is the author's text, not a new link.
+    let mut link_depth = 0usize;
 
     // Markup pathbook writes itself (alert boxes) goes in as a marker and replaces it after
     // sanitizing, so the sanitizer, which keeps no `<svg>`, cannot strip it.
@@ -213,6 +215,7 @@ fn render_with(
                 title,
                 id,
             }) => {
+                link_depth += 1;
                 let kind = match link_type {
                     pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email => {
                         LinkKind::Autolink
@@ -241,6 +244,7 @@ fn render_with(
                 title,
                 id,
             }) => {
+                link_depth += 1;
                 needs_cleaning |= crate::sanitize::is_unsafe_url(&dest_url);
                 let dest_url =
                     (options.rewrite)(&dest_url, LinkKind::Image).map_or(dest_url, CowStr::from);
@@ -271,11 +275,38 @@ fn render_with(
                 Err(_) => pending.push(Event::Text(format!("$${tex}$$").into())),
             },
             Event::Text(text) => {
-                let replaced = match super::emoji::replace(&text) {
-                    std::borrow::Cow::Borrowed(_) => text,
-                    std::borrow::Cow::Owned(owned) => owned.into(),
+                let found = if link_depth == 0 {
+                    super::autolink::find(&text)
+                } else {
+                    Vec::new()
                 };
-                pending.push(Event::Text(replaced));
+                if found.is_empty() {
+                    pending.push(with_emoji(text));
+                    continue;
+                }
+                let mut last = 0;
+                for (range, href) in found {
+                    pending.push(with_emoji(text[last..range.start].to_string().into()));
+                    let href = (options.rewrite)(&href, LinkKind::Autolink).unwrap_or(href);
+                    let href = match relocate {
+                        Some(r) => relocate_url(&href, true, r)?.unwrap_or(href),
+                        None => href,
+                    };
+                    pending.push(Event::Start(Tag::Link {
+                        link_type: pulldown_cmark::LinkType::Autolink,
+                        dest_url: href.into(),
+                        title: "".into(),
+                        id: "".into(),
+                    }));
+                    pending.push(Event::Text(text[range.clone()].to_string().into()));
+                    pending.push(Event::End(TagEnd::Link));
+                    last = range.end;
+                }
+                pending.push(with_emoji(text[last..].to_string().into()));
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                link_depth = link_depth.saturating_sub(1);
+                pending.push(event);
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 needs_cleaning = true;
@@ -365,6 +396,14 @@ impl Trusted {
         out.push_str(rest);
         out
     }
+}
+
+/// Text with GitHub's emoji shortcodes replaced.
+fn with_emoji(text: CowStr<'_>) -> Event<'_> {
+    Event::Text(match super::emoji::replace(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(owned) => owned.into(),
+    })
 }
 
 fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {

@@ -3,6 +3,7 @@
 //! renderer uses the same heading ids, so what is checked is what is published.
 
 mod alert;
+mod autolink;
 pub mod emoji;
 mod extract;
 pub mod html;
