@@ -37,6 +37,24 @@
     onMedia(darkQuery, sync);
   }
 
+  // ----- diagrams: mermaid, shipped beside this script, loaded only where a page has one -----
+  var diagrams = doc.querySelectorAll("pre.mermaid");
+  var self = doc.querySelector("script[src$='pathbook.js']");
+  if (diagrams.length && self) {
+    var loader = doc.createElement("script");
+    loader.src = self.src.replace(/pathbook\.js$/, "mermaid.min.js");
+    loader.onload = function () {
+      if (!window.mermaid) return;
+      window.mermaid.initialize({
+        startOnLoad: false,
+        securityLevel: "strict",
+        theme: effectiveTheme() === "dark" ? "dark" : "default"
+      });
+      window.mermaid.run({ nodes: diagrams }).catch(function () { /* the source stays shown */ });
+    };
+    doc.head.appendChild(loader);
+  }
+
   // Print in the light palette: dark code colours would be unreadable on paper.
   var printed = null;
   window.addEventListener("beforeprint", function () {

@@ -107,6 +107,16 @@ fn render_with(
                     let lang = lang.take();
                     // A formula that does not convert is shown as the code it was written as
                     // (and `check` says why).
+                    // A diagram's source, escaped, is what a reader without scripts sees;
+                    // the theme's script draws it where scripts run.
+                    if lang.as_deref() == Some("mermaid") {
+                        let source = escape_attr(buffer);
+                        pending.push(trusted.marker(format!(
+                            "<pre class=\"mermaid\" data-diagram=\"mermaid\">{source}</pre>\n"
+                        )));
+                        code = None;
+                        continue;
+                    }
                     if lang.as_deref() == Some("math")
                         && let Ok(mathml) = super::math::to_mathml(buffer, true)
                     {
