@@ -5,6 +5,7 @@
 mod alert;
 mod autolink;
 pub mod emoji;
+mod escape;
 mod extract;
 pub mod html;
 pub mod math;
