@@ -113,3 +113,31 @@ fn check_reports_formulas_shown_as_written_and_schemeless_addresses() {
     assert!(page.contains("$\\frac{a}$ stays as written"), "{page}");
     assert!(page.contains("\\begin{matrix} a"), "{page}");
 }
+
+#[test]
+fn the_serve_overlay_carries_the_help_line_the_terminal_prints() {
+    let temp = copy_fixture("rendering");
+    let server = Server::start(temp.path(), &[]);
+    let version = server.status()["version"].as_str().unwrap().to_string();
+    let readme = temp.path().join("content/modules/showcase/README.md");
+    let text_before = read(&readme);
+    std::fs::write(
+        &readme,
+        format!("{text_before}\nFollow [me](linkedin.com/in/someone).\n"),
+    )
+    .unwrap();
+    let status = server.wait_for_new_version(&version);
+    let problem = status["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "schemeless-url")
+        .unwrap_or_else(|| panic!("{status}"))
+        .clone();
+    let help = problem["help"].as_str().unwrap();
+    assert_eq!(help, "write `https://linkedin.com/in/someone`");
+    let check = run(&["check"], temp.path());
+    let (stdout, stderr) = text(&check);
+    let terminal = format!("{stdout}{stderr}");
+    assert!(terminal.contains(&format!("= help: {help}")), "{terminal}");
+}
