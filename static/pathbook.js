@@ -43,16 +43,30 @@
   if (diagrams.length && self) {
     var loader = doc.createElement("script");
     loader.src = self.src.replace(/pathbook\.js$/, "mermaid.min.js");
-    loader.onload = function () {
-      if (!window.mermaid) return;
+    var sources = Array.prototype.map.call(diagrams, function (pre) { return pre.textContent; });
+    var drawnIn = null;
+    var draw = function () {
+      var theme = effectiveTheme();
+      if (!window.mermaid || theme === drawnIn) return;
+      drawnIn = theme;
+      // Drawn again from the source when the reader switches theme, in that theme's palette.
+      Array.prototype.forEach.call(diagrams, function (pre, i) {
+        pre.removeAttribute("data-processed");
+        pre.textContent = sources[i];
+      });
       window.mermaid.initialize({
         startOnLoad: false,
         securityLevel: "strict",
-        theme: effectiveTheme() === "dark" ? "dark" : "default"
+        theme: theme === "dark" ? "dark" : "default"
       });
       window.mermaid.run({ nodes: diagrams }).catch(function () { /* the source stays shown */ });
     };
+    loader.onload = draw;
     doc.head.appendChild(loader);
+    if (window.MutationObserver) {
+      new MutationObserver(draw).observe(root, { attributes: true, attributeFilter: ["data-theme"] });
+    }
+    onMedia(darkQuery, draw);
   }
 
   // Print in the light palette: dark code colours would be unreadable on paper.

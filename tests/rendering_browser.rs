@@ -138,9 +138,19 @@ fn every_construct_renders_in_the_browser_from_disk_and_passes_axe() {
     );
 
     let mut problems = Vec::new();
+    let mut node_fills = Vec::new();
     for theme in ["light", "dark"] {
         browser.eval(&format!(
             "document.documentElement.setAttribute('data-theme', '{theme}'); true"
+        ));
+        // The diagram is drawn again in the theme's palette.
+        browser.wait_until(
+            "(() => { const r = document.querySelector('pre.mermaid svg .node rect, pre.mermaid svg .node path'); return !!r && document.querySelector('pre.mermaid[data-processed]') !== null; })()",
+            Duration::from_secs(20),
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        node_fills.push(browser.eval(
+            "getComputedStyle(document.querySelector('pre.mermaid svg .node rect, pre.mermaid svg .node path')).fill",
         ));
         for violation in axe(&mut browser) {
             problems.push(format!("{theme}: {violation}"));
@@ -168,6 +178,10 @@ fn every_construct_renders_in_the_browser_from_disk_and_passes_axe() {
         }
     }
     assert!(problems.is_empty(), "{problems:#?}");
+    assert_ne!(
+        node_fills[0], node_fills[1],
+        "the dark theme redraws the diagram"
+    );
 
     // A page without a diagram never loads the diagram script.
     browser.goto(&format!(
