@@ -96,3 +96,64 @@ fn a_src_folder_outside_the_book_is_an_error() {
     assert!(stderr.contains("outside the book"), "{stderr}");
     assert!(!temp.path().join("out/content").exists());
 }
+
+#[test]
+fn includes_hidden_lines_playgrounds_and_settings_are_translated_and_the_rest_listed() {
+    let temp = tempfile::tempdir().unwrap();
+    let book = temp.path().join("book");
+    write(
+        &book.join("book.toml"),
+        "[book]\ntitle = \"Rusty\"\n\n[output.html]\ngit-repository-url = \"https://github.com/o/rusty\"\nsite-url = \"/rusty/\"\nedit-url-template = \"https://github.com/o/rusty/edit/main/{path}\"\nadditional-css = [\"x.css\"]\n\n[preprocessor.katex]\n",
+    );
+    write(
+        &book.join("src/SUMMARY.md"),
+        "# Summary\n\n- [Code](code/README.md)\n",
+    );
+    write(
+        &book.join("src/listings/main.rs"),
+        "use std::io;\n// ANCHOR: body\nfn body() {}\n// ANCHOR_END: body\nfn tail() {}\n",
+    );
+    write(&book.join("src/listings/play.rs"), "fn main() {}\n");
+    write(
+        &book.join("src/code/README.md"),
+        "# Code\n\n```rust\n{{#include ../listings/main.rs:body}}\n```\n\n```rust\n{{#rustdoc_include ../listings/main.rs:5}}\n```\n\n```rust\n{{#include ../listings/main.rs::1}}\n```\n\n{{#playground ../listings/play.rs}}\n\n```rust\n# fn hidden() {}\n#[derive(Debug)]\nstruct Shown;\n```\n\n{{#include ../../secret.txt}}\n",
+    );
+    write(&temp.path().join("secret.txt"), "SECRET-4c1d\n");
+
+    let dest = temp.path().join("out");
+    let result = run(
+        &[
+            "import-mdbook",
+            book.to_str().unwrap(),
+            "--dest",
+            dest.to_str().unwrap(),
+        ],
+        temp.path(),
+    );
+    let (stdout, stderr) = text(&result);
+    assert!(result.status.success(), "{stdout}\n{stderr}");
+    let page = read(dest.join("content/modules/code/README.md"));
+    assert!(page.contains("```rust\nfn body() {}\n```"), "{page}");
+    assert!(page.contains("```rust\nfn tail() {}\n```"), "{page}");
+    assert!(page.contains("```rust\nuse std::io;\n```"), "{page}");
+    assert!(page.contains("```rust\nfn main() {}\n```"), "{page}");
+    assert!(!page.contains("ANCHOR"), "{page}");
+    assert!(!page.contains("fn hidden"), "{page}");
+    assert!(page.contains("#[derive(Debug)]\nstruct Shown;"), "{page}");
+    // An include that leaves the book's src is not read, and is listed.
+    assert!(!page.contains("SECRET"), "{page}");
+    assert!(
+        stdout.contains("not translated: `{{#include ../../secret.txt}}`"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("preprocessor `katex`"), "{stdout}");
+    assert!(stdout.contains("output.html.additional-css"), "{stdout}");
+    assert!(stdout.contains("edit-url-template"), "{stdout}");
+    let toml = read(dest.join("book.toml"));
+    assert!(
+        toml.contains("[output.html]\nsite-url = \"/rusty/\"\ngit-repository-url = \"https://github.com/o/rusty\"\nedit-url-template = \"https://github.com/o/rusty/edit/main/{path}\"\n"),
+        "{toml}"
+    );
+    let build = run(&["build"], &dest);
+    assert!(build.status.success(), "{:?}", text(&build));
+}
