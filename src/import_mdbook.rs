@@ -39,6 +39,10 @@ struct Part {
 struct MdBookToml {
     #[serde(default)]
     book: MdBookSection,
+    #[serde(default)]
+    output: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    preprocessor: BTreeMap<String, toml::Value>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -224,7 +228,13 @@ pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
     let toml_text = std::fs::read_to_string(book_dir.join("book.toml")).unwrap_or_default();
     let config: MdBookToml = toml::from_str(&toml_text)
         .map_err(|e| ImportError(format!("{}: {e}", book_dir.join("book.toml").display())))?;
-    let src = book_dir.join(config.book.src.as_deref().unwrap_or("src"));
+    let src_name = config.book.src.as_deref().unwrap_or("src");
+    let src = confined(book_dir, src_name).ok_or_else(|| {
+        ImportError(format!(
+            "{}: `src = {src_name:?}` names a folder outside the book",
+            book_dir.join("book.toml").display()
+        ))
+    })?;
     let summary_path = src.join("SUMMARY.md");
     let summary = read(&summary_path)?;
     let parts = parse_summary(&summary);
@@ -250,15 +260,26 @@ pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
     let mut taken = BTreeMap::new();
     let mut moved: BTreeMap<String, String> = BTreeMap::new();
     let mut modules: Vec<(usize, String, &Chapter)> = Vec::new();
+    // Chapters whose file lies outside the book's `src` (an absolute path, `..`, written
+    // or percent-encoded, or a symlink out): SUMMARY.md may come from a contributor, and
+    // the import must never copy a file from elsewhere on the machine into the site.
+    let mut refused: Vec<String> = Vec::new();
+    let mut inside = |source: &String| {
+        let ok = confined(&src, source).is_some();
+        if !ok && !refused.contains(source) {
+            refused.push(source.clone());
+        }
+        ok
+    };
     for (part_index, part) in parts.iter().enumerate() {
         for chapter in &part.chapters {
             let slug = slugify(&chapter.title, &mut taken);
-            if let Some(source) = &chapter.source {
+            if let Some(source) = chapter.source.as_ref().filter(|s| inside(s)) {
                 moved.insert(source.clone(), format!("modules/{slug}/README.md"));
             }
             let mut stack: Vec<&Chapter> = chapter.children.iter().collect();
             while let Some(child) = stack.pop() {
-                if let Some(source) = &child.source {
+                if let Some(source) = child.source.as_ref().filter(|s| inside(s)) {
                     let name = source.rsplit('/').next().unwrap_or(source);
                     let name = if name.eq_ignore_ascii_case("readme.md")
                         || name.eq_ignore_ascii_case("index.md")
@@ -276,13 +297,21 @@ pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
     }
 
     let content = dest.join("content");
+    let mut untranslated: Vec<String> = Vec::new();
     for (old, new) in &moved {
         let text = read(&src.join(old)).unwrap_or_default();
+        let text = expand_includes(&text, &src, old, &mut untranslated);
+        let text = hide_rust_lines(&text);
         write(&content.join(new), &rewrite_links(&text, old, new, &moved))?;
     }
     for (_, slug, chapter) in &modules {
         let readme = content.join(format!("modules/{slug}/README.md"));
-        if chapter.source.is_none() || read(&readme).map(|t| t.trim().is_empty()).unwrap_or(true) {
+        if chapter
+            .source
+            .as_ref()
+            .is_none_or(|s| !moved.contains_key(s))
+            || read(&readme).map(|t| t.trim().is_empty()).unwrap_or(true)
+        {
             // Drafts and empty chapters still need a page to link to.
             write(
                 &readme,
@@ -354,17 +383,212 @@ pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
         .map(|a| format!("{a:?}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let book_toml = format!(
+    let mut book_toml = format!(
         "[book]\ntitle = {title:?}\nauthors = [{authors}]\nlanguage = {:?}\nsrc = \"content\"\n\n[build]\nbuild-dir = \"book\"\n",
         config.book.language.as_deref().unwrap_or("en")
     );
+    let html = config.output.get("html").and_then(toml::Value::as_table);
+    let mut carried = String::new();
+    for key in ["site-url", "git-repository-url", "edit-url-template"] {
+        if let Some(value) = html.and_then(|h| h.get(key)).and_then(toml::Value::as_str) {
+            carried.push_str(&format!("{key} = {value:?}\n"));
+        }
+    }
+    if !carried.is_empty() {
+        book_toml.push_str(&format!("\n[output.html]\n{carried}"));
+    }
+    if html.is_some_and(|h| h.contains_key("edit-url-template")) {
+        untranslated.push("`output.html.edit-url-template` was carried over, but chapters now live under `content/modules/`: `{path}` is the file's path from the project folder, so check the template's prefix".into());
+    }
+    for name in config.preprocessor.keys() {
+        if name != "links" && name != "index" {
+            untranslated.push(format!("preprocessor `{name}` is not run: pathbook has no preprocessors; its output must be written into the chapters"));
+        }
+    }
+    for name in config.output.keys() {
+        if name != "html" {
+            untranslated.push(format!(
+                "the `{name}` renderer has no pathbook equivalent and was left out"
+            ));
+        }
+    }
+    for key in [
+        "additional-css",
+        "additional-js",
+        "theme",
+        "mathjax-support",
+    ] {
+        if html.is_some_and(|h| h.contains_key(key)) {
+            untranslated.push(format!("`output.html.{key}` was left out: put CSS or scripts in `static/` and templates in `templates/` (see docs/templates.md)"));
+        }
+    }
+    if book_dir.join("theme").is_dir() {
+        untranslated.push("the custom `theme/` folder was left out: pathbook's theme is overridden through `templates/` and `static/` (see docs/templates.md)".into());
+    }
     write(&dest.join("book.toml"), &book_toml)?;
-    Ok(format!(
+    let mut report = format!(
         "imported {} chapters in {} parts into {}",
         moved.len(),
         parts.len(),
         dest.display()
-    ))
+    );
+    for item in &untranslated {
+        report.push_str(&format!("\nnot translated: {item}"));
+    }
+    for source in &refused {
+        report.push_str(&format!(
+            "\nnot imported: {source:?} ({}: the file is outside the book's `{src_name}` folder; copy it in and link it by a relative path)",
+            summary_path.display()
+        ));
+    }
+    Ok(report)
+}
+
+/// mdBook's `{{#include file}}`, `{{#include file:anchor}}`, `{{#include file:10:20}}`
+/// (`file:10:`, `file::20`, `file:10`), and the same for `{{#rustdoc_include}}`, resolved
+/// from the chapter's folder; `{{#playground file}}` becomes a Rust code block. A file
+/// outside the book's `src` is never read: the directive stays and is listed.
+fn expand_includes(
+    text: &str,
+    src: &Path,
+    chapter: &str,
+    untranslated: &mut Vec<String>,
+) -> String {
+    if !text.contains("{{#") {
+        return text.to_string();
+    }
+    static DIRECTIVE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let directive = DIRECTIVE.get_or_init(|| {
+        regex::Regex::new(r"\{\{#(include|rustdoc_include|playground)\s+([^}\s]+)[^}]*\}\}")
+            .expect("a valid pattern")
+    });
+    let folder = chapter.rsplit_once('/').map_or("", |(dir, _)| dir);
+    directive
+        .replace_all(text, |found: &regex::Captures| {
+            let (kind, argument) = (&found[1], &found[2]);
+            let mut pieces = argument.splitn(3, ':');
+            let file = pieces.next().unwrap_or("");
+            let first = pieces.next();
+            let second = pieces.next();
+            let relative = if folder.is_empty() {
+                file.to_string()
+            } else {
+                format!("{folder}/{file}")
+            };
+            // `..` within the book (`../listings/x.rs` from a chapter folder) is fine;
+            // the joined path, normalised, must stay under `src`.
+            let normal = crate::links::join_inside_root("", &relative);
+            let included = normal
+                .as_deref()
+                .and_then(|rel| confined(src, rel))
+                .and_then(|path| std::fs::read_to_string(path).ok());
+            let Some(included) = included else {
+                untranslated.push(format!(
+                    "`{}` in {chapter}: the file is missing or outside the book's source folder",
+                    &found[0]
+                ));
+                return found[0].to_string();
+            };
+            let selected = select_lines(&included, first, second);
+            if kind == "playground" {
+                format!("```rust\n{}\n```", selected.trim_end())
+            } else {
+                selected.trim_end_matches('\n').to_string()
+            }
+        })
+        .into_owned()
+}
+
+/// The lines an include asks for: an anchor's, a 1-based inclusive range, or all; mdBook's
+/// `ANCHOR:` / `ANCHOR_END:` marker lines are left out.
+fn select_lines(text: &str, first: Option<&str>, second: Option<&str>) -> String {
+    let is_marker = |line: &str| line.contains("ANCHOR:") || line.contains("ANCHOR_END:");
+    let lines: Vec<&str> = text.lines().collect();
+    let chosen: Vec<&str> = match (first, second) {
+        (None, _) | (Some(""), None) => lines,
+        (Some(anchor), None) if anchor.parse::<usize>().is_err() => {
+            let start = format!("ANCHOR: {anchor}");
+            let end = format!("ANCHOR_END: {anchor}");
+            lines
+                .iter()
+                .skip_while(|l| !l.trim_end().ends_with(&start))
+                .skip(1)
+                .take_while(|l| !l.trim_end().ends_with(&end))
+                .copied()
+                .collect()
+        }
+        (Some(from), to) => {
+            let from = from.parse::<usize>().unwrap_or(1).max(1);
+            let to = match to {
+                None => from,
+                Some("") => lines.len(),
+                Some(to) => to.parse::<usize>().unwrap_or(lines.len()),
+            };
+            lines
+                .iter()
+                .skip(from - 1)
+                .take(to.saturating_sub(from - 1))
+                .copied()
+                .collect()
+        }
+    };
+    chosen
+        .into_iter()
+        .filter(|l| !is_marker(l))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// mdBook hides the lines of a Rust block that start with `# ` (or are just `#`): they
+/// compile but are not shown. The imported page does not show them either.
+fn hide_rust_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_rust = false;
+    let mut fence = "";
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if !in_rust {
+            if let Some(rest) = trimmed.strip_prefix("```") {
+                let language = rest.trim().split([',', ' ']).next().unwrap_or("");
+                if language == "rust" {
+                    in_rust = true;
+                    fence = "```";
+                }
+            }
+            out.push_str(line);
+            continue;
+        }
+        if trimmed.starts_with(fence) && trimmed.trim_end() == fence {
+            in_rust = false;
+            out.push_str(line);
+            continue;
+        }
+        let content = line.trim_end_matches(['\n', '\r']).trim_start();
+        if content == "#" || content.starts_with("# ") {
+            continue;
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// `relative` joined to `root` when it names something inside `root`: a relative path of
+/// plain names whose real location (symlinks resolved) is still under `root`. A path
+/// that does not exist yet is judged by its components alone.
+fn confined(root: &Path, relative: &str) -> Option<PathBuf> {
+    use std::path::Component;
+    let relative = Path::new(relative);
+    if !relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return None;
+    }
+    let joined = root.join(relative);
+    match (joined.canonicalize(), root.canonicalize()) {
+        (Ok(real), Ok(real_root)) => real.starts_with(&real_root).then_some(joined),
+        _ => Some(joined),
+    }
 }
 
 /// Where `import-mdbook` writes when no `--dest` is given.

@@ -198,6 +198,16 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
             )),
         );
     }
+    if looks_like_domain(&path) {
+        return problem(
+            "schemeless-url",
+            format!(
+                "`{}` looks like a web address without a scheme; as written it is a relative file path, and no such file exists",
+                quoted(&path)
+            ),
+            Some(format!("write `https://{}`", quoted(&path))),
+        );
+    }
     let help = suggest_path(&rel, index).map(|(component, name)| {
         format!("did you mean `{}`?", respell(&path, &rel, component, name))
     });
@@ -206,6 +216,27 @@ pub fn resolve(from_rel: &str, dest: &str, index: &FileIndex) -> Resolved {
         format!("`{}` does not exist", quoted(&path)),
         help,
     )
+}
+
+/// A missing relative target whose first component reads as a host name
+/// (`linkedin.com/in/x`): a web address written without `https://`. Only top-level domains
+/// that are not also common file extensions count, so `notes.md` or `train.py` (Moldova,
+/// Paraguay) stay missing files.
+fn looks_like_domain(path: &str) -> bool {
+    const DOMAINS: &[&str] = &[
+        "com", "org", "net", "io", "dev", "ai", "co", "edu", "gov", "me", "app", "info", "xyz",
+        "tech", "gg", "ly", "be", "tv", "uk", "de", "fr", "jp", "cn", "us", "ca", "au", "ru", "nl",
+        "eu", "ch", "es", "it", "br", "in", "so", "to", "site", "blog", "page",
+    ];
+    let host = path.split('/').next().unwrap_or("");
+    let Some((name, domain)) = host.rsplit_once('.') else {
+        return false;
+    };
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+        && DOMAINS.contains(&domain.to_ascii_lowercase().as_str())
 }
 
 /// For a path that does not exist, the first missing component and the closest existing
@@ -371,6 +402,10 @@ mod tests {
         assert_eq!(code("../../../etc/passwd"), "outside-root");
         assert_eq!(code(""), "empty-link");
         assert_eq!(code("www.example.com/x"), "schemeless-url");
+        assert_eq!(code("linkedin.com/in/someone"), "schemeless-url");
+        assert_eq!(code("github.com"), "schemeless-url");
+        assert_eq!(code("notes.md"), "missing-file");
+        assert_eq!(code("train.py"), "missing-file");
         assert_eq!(code("../empty"), "missing-file");
     }
 

@@ -23,6 +23,11 @@ const TEMPLATES: &[(&str, &str)] = &[
 const STATIC: &[(&str, &str)] = &[
     ("pathbook.css", include_str!("../static/pathbook.css")),
     ("pathbook.js", include_str!("../static/pathbook.js")),
+    // Mermaid (MIT, from npm), loaded by pathbook.js only on pages with a diagram.
+    (
+        "mermaid.min.js",
+        include_str!("../static/vendor/mermaid.min.js"),
+    ),
 ];
 
 pub struct Templates {

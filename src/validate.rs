@@ -123,6 +123,18 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
                             found.push((link.offset, diagnostic));
                         }
                     }
+                    for (offset, reason) in &doc.parsed.math_errors {
+                        let mut diagnostic = at(
+                            doc,
+                            *offset,
+                            Severity::Warning,
+                            "math-syntax",
+                            format!("this formula is shown as written: {reason}"),
+                        );
+                        diagnostic.help =
+                            Some("pathbook converts LaTeX math to MathML; see docs/rendering.md for what it understands".into());
+                        found.push((*offset, diagnostic));
+                    }
                     (*rel, doc.parsed.links.len(), found)
                 })
                 .collect()

@@ -38,6 +38,13 @@
       var item = document.createElement("li");
       var where = p.file ? p.file + (p.line ? ":" + p.line + ":" + p.column : "") + ": " : "";
       item.textContent = where + "[" + p.code + "] " + p.message;
+      if (p.help) {
+        // The same help the terminal prints under the finding.
+        var help = document.createElement("div");
+        help.textContent = "help: " + p.help;
+        help.style.cssText = "opacity:.85";
+        item.appendChild(help);
+      }
       list.appendChild(item);
     });
     box.appendChild(list);

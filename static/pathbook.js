@@ -37,6 +37,38 @@
     onMedia(darkQuery, sync);
   }
 
+  // ----- diagrams: mermaid, shipped beside this script, loaded only where a page has one -----
+  var diagrams = doc.querySelectorAll("pre.mermaid");
+  var self = doc.querySelector("script[src$='pathbook.js']");
+  if (diagrams.length && self) {
+    var loader = doc.createElement("script");
+    loader.src = self.src.replace(/pathbook\.js$/, "mermaid.min.js");
+    var sources = Array.prototype.map.call(diagrams, function (pre) { return pre.textContent; });
+    var drawnIn = null;
+    var draw = function () {
+      var theme = effectiveTheme();
+      if (!window.mermaid || theme === drawnIn) return;
+      drawnIn = theme;
+      // Drawn again from the source when the reader switches theme, in that theme's palette.
+      Array.prototype.forEach.call(diagrams, function (pre, i) {
+        pre.removeAttribute("data-processed");
+        pre.textContent = sources[i];
+      });
+      window.mermaid.initialize({
+        startOnLoad: false,
+        securityLevel: "strict",
+        theme: theme === "dark" ? "dark" : "default"
+      });
+      window.mermaid.run({ nodes: diagrams }).catch(function () { /* the source stays shown */ });
+    };
+    loader.onload = draw;
+    doc.head.appendChild(loader);
+    if (window.MutationObserver) {
+      new MutationObserver(draw).observe(root, { attributes: true, attributeFilter: ["data-theme"] });
+    }
+    onMedia(darkQuery, draw);
+  }
+
   // Print in the light palette: dark code colours would be unreadable on paper.
   var printed = null;
   window.addEventListener("beforeprint", function () {

@@ -59,6 +59,8 @@ pub struct ParsedDoc {
     /// Every id a fragment may name: heading ids plus HTML `id=` and `<a name=>`.
     pub anchors: foldhash::HashSet<String>,
     pub word_count: usize,
+    /// Formulas that do not convert to MathML (shown as written): offset and reason.
+    pub math_errors: Vec<(usize, String)>,
     pub code_blocks: usize,
 }
 
@@ -136,8 +138,45 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
     let mut block_depth = 0usize;
     let mut items: Vec<ItemFrame> = Vec::new();
     let mut html_block: Option<(String, Vec<(usize, usize)>)> = None;
+    // Bare addresses become links only in text outside links, images and code blocks.
+    let mut link_depth = 0usize;
+    let mut in_code_block = false;
+    // A ```` ```math ```` block being read: its offset and text.
+    let mut math_block: Option<(usize, String)> = None;
 
     for (event, range) in events {
+        match &event {
+            Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            Event::Text(written) if link_depth == 0 && image_depth == 0 && !in_code_block => {
+                // The text's own offsets hold when the source spells it as it reads (no
+                // escape or entity); otherwise the finding points at the text's start.
+                let exact = text.get(range.clone()) == Some(&**written);
+                for (found, href) in super::autolink::find(written) {
+                    doc.links.push(DocLink {
+                        dest: href,
+                        offset: range.start + if exact { found.start } else { 0 },
+                        len: found.len(),
+                        kind: LinkKind::Autolink,
+                    });
+                }
+            }
+            _ => {}
+        }
+        if let Some((offset, tex)) = math_block.as_mut() {
+            match &event {
+                Event::Text(text) => tex.push_str(text),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Err(reason) = super::math::to_mathml(tex, true) {
+                        doc.math_errors.push((*offset, reason));
+                    }
+                    math_block = None;
+                }
+                _ => {}
+            }
+        }
         if let Some((language, code)) = code_block.as_mut() {
             match &event {
                 Event::Text(text) => code.push_str(text),
@@ -165,11 +204,15 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                         Some(id) => id,
                         None => slugger.slug(&heading_text),
                     };
-                    let trimmed = heading_text.trim();
-                    let heading_text = if trimmed.len() == heading_text.len() {
-                        heading_text
-                    } else {
-                        trimmed.to_string()
+                    // The id keeps a shortcode's name (`:rocket: Go` is `#rocket-go`, as on
+                    // GitHub); titles and tables of contents show the emoji.
+                    let heading_text = match super::emoji::replace(heading_text.trim()) {
+                        std::borrow::Cow::Borrowed(trimmed)
+                            if trimmed.len() == heading_text.len() =>
+                        {
+                            heading_text
+                        }
+                        shown => shown.into_owned(),
                     };
                     if level == 1 && doc.title.is_none() {
                         doc.title = Some(heading_text.clone());
@@ -195,7 +238,7 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                 if let Some(text) = paragraph.take()
                     && !text.trim().is_empty()
                 {
-                    doc.description = Some(text.trim().to_string());
+                    doc.description = Some(super::emoji::replace(text.trim()).into_owned());
                 }
             }
             Event::Start(Tag::BlockQuote(_)) | Event::Start(Tag::FootnoteDefinition(_)) => {
@@ -206,6 +249,11 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 doc.code_blocks += 1;
+                if let pulldown_cmark::CodeBlockKind::Fenced(info) = &kind
+                    && crate::highlight::fence_language(info) == Some("math")
+                {
+                    math_block = Some((range.start, String::new()));
+                }
                 if for_pages
                     && let pulldown_cmark::CodeBlockKind::Fenced(info) = kind
                     && let Some(language) = crate::highlight::fence_language(&info)
@@ -236,7 +284,7 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                     if let Some((dest, offset, len)) = frame.link {
                         doc.items.push(LinkedItem {
                             dest,
-                            link_text: collapse_whitespace(&frame.link_text),
+                            link_text: display_text(&frame.link_text),
                             offset,
                             len,
                             heading_index: doc.headings.len().checked_sub(1),
@@ -246,7 +294,7 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                     if let Some(parent) = items.last_mut()
                         && let Some(text) = frame.text
                     {
-                        let own_text = collapse_whitespace(&text);
+                        let own_text = display_text(&text);
                         if !own_text.is_empty() {
                             parent.children.push(own_text);
                         }
@@ -348,6 +396,12 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
                     }
                 }
             }
+            Event::InlineMath(ref tex) | Event::DisplayMath(ref tex) => {
+                let display = matches!(event, Event::DisplayMath(_));
+                if let Err(reason) = super::math::to_mathml(tex, display) {
+                    doc.math_errors.push((range.start, reason));
+                }
+            }
             Event::SoftBreak | Event::HardBreak => {
                 if let Some(paragraph) = paragraph.as_mut() {
                     paragraph.push(' ');
@@ -411,7 +465,9 @@ fn count_words(text: &str) -> usize {
             .sum::<usize>()
 }
 
-fn collapse_whitespace(text: &str) -> String {
+/// Text as a list or card shows it: whitespace runs as one space, shortcodes as emoji.
+fn display_text(text: &str) -> String {
+    let text = super::emoji::replace(text);
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -3,7 +3,9 @@
 
 pub use super::escape::escape_attr;
 use super::{Heading, LinkKind, raw_html};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd, TextMergeStream,
+};
 use std::fmt::Write as _;
 
 pub struct HtmlOptions<'a> {
@@ -79,12 +81,20 @@ fn render_with(
     // could put markup on the page that pathbook did not write itself.
     let mut needs_cleaning = false;
     let mut text_ended_with_equals = false;
+    // Inside a link or image, where a bare address is the author's text, not a new link.
+    let mut link_depth = 0usize;
+
+    // Markup pathbook writes itself (alert boxes) goes in as a marker and replaces it after
+    // sanitizing, so the sanitizer, which keeps no `<svg>`, cannot strip it.
+    let text = Trusted::neutralise(text);
+    let mut trusted = Trusted::default();
 
     let flush = |pending: &mut Vec<Event>, section: &mut HtmlSection| {
         pulldown_cmark::html::push_html(&mut section.html, pending.drain(..));
     };
 
-    for event in Parser::new_ext(text, super::options()) {
+    // Merged so that a shortcode split at `_` (`:white_check_mark:`) is seen whole.
+    for event in TextMergeStream::new(Parser::new_ext(&text, super::options())) {
         if skipping_title {
             if matches!(event, Event::End(TagEnd::Heading(_))) {
                 skipping_title = false;
@@ -96,6 +106,27 @@ fn render_with(
                 Event::Text(text) => buffer.push_str(&text),
                 Event::End(TagEnd::CodeBlock) => {
                     let lang = lang.take();
+                    // A formula that does not convert is shown as the code it was written as
+                    // (and `check` says why).
+                    // A diagram's source, escaped, is what a reader without scripts sees;
+                    // the theme's script draws it where scripts run.
+                    if lang.as_deref() == Some("mermaid") {
+                        let source = escape_attr(buffer);
+                        pending.push(trusted.marker(format!(
+                            "<pre class=\"mermaid\" data-diagram=\"mermaid\">{source}</pre>\n"
+                        )));
+                        code = None;
+                        continue;
+                    }
+                    if lang.as_deref() == Some("math")
+                        && let Ok(mathml) = super::math::to_mathml(buffer, true)
+                    {
+                        pending.push(
+                            trusted.marker(format!("<div class=\"math-display\">{mathml}</div>\n")),
+                        );
+                        code = None;
+                        continue;
+                    }
                     let body = crate::highlight::highlight(buffer, lang.as_deref());
                     // A relocated document's code blocks get the `tabindex="0"` that pages add
                     // to theirs afterwards (`render::focusable_code`), so a keyboard can
@@ -195,6 +226,7 @@ fn render_with(
                 title,
                 id,
             }) => {
+                link_depth += 1;
                 let kind = match link_type {
                     pulldown_cmark::LinkType::Autolink | pulldown_cmark::LinkType::Email => {
                         LinkKind::Autolink
@@ -223,6 +255,7 @@ fn render_with(
                 title,
                 id,
             }) => {
+                link_depth += 1;
                 needs_cleaning |= crate::sanitize::is_unsafe_url(&dest_url);
                 let dest_url =
                     (options.rewrite)(&dest_url, LinkKind::Image).map_or(dest_url, CowStr::from);
@@ -236,6 +269,55 @@ fn render_with(
                     title,
                     id,
                 }));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                pending.push(trusted.marker(super::alert::open(kind)));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                pending.push(trusted.marker(super::alert::CLOSE.to_string()));
+            }
+            Event::InlineMath(tex) => match super::math::to_mathml(&tex, false) {
+                Ok(mathml) => pending.push(trusted.marker(mathml)),
+                Err(_) => pending.push(Event::Text(format!("${tex}$").into())),
+            },
+            Event::DisplayMath(tex) => match super::math::to_mathml(&tex, true) {
+                Ok(mathml) => pending
+                    .push(trusted.marker(format!("<span class=\"math-display\">{mathml}</span>"))),
+                Err(_) => pending.push(Event::Text(format!("$${tex}$$").into())),
+            },
+            Event::Text(text) => {
+                let found = if link_depth == 0 {
+                    super::autolink::find(&text)
+                } else {
+                    Vec::new()
+                };
+                if found.is_empty() {
+                    pending.push(with_emoji(text));
+                    continue;
+                }
+                let mut last = 0;
+                for (range, href) in found {
+                    pending.push(with_emoji(text[last..range.start].to_string().into()));
+                    let href = (options.rewrite)(&href, LinkKind::Autolink).unwrap_or(href);
+                    let href = match relocate {
+                        Some(r) => relocate_url(&href, true, r)?.unwrap_or(href),
+                        None => href,
+                    };
+                    pending.push(Event::Start(Tag::Link {
+                        link_type: pulldown_cmark::LinkType::Autolink,
+                        dest_url: href.into(),
+                        title: "".into(),
+                        id: "".into(),
+                    }));
+                    pending.push(Event::Text(text[range.clone()].to_string().into()));
+                    pending.push(Event::End(TagEnd::Link));
+                    last = range.end;
+                }
+                pending.push(with_emoji(text[last..].to_string().into()));
+            }
+            Event::End(TagEnd::Link) | Event::End(TagEnd::Image) => {
+                link_depth = link_depth.saturating_sub(1);
+                pending.push(event);
             }
             Event::Html(html) | Event::InlineHtml(html) => {
                 needs_cleaning = true;
@@ -269,7 +351,70 @@ fn render_with(
             section.html = crate::sanitize::clean(&section.html);
         }
     }
+    if !trusted.0.is_empty() {
+        for section in &mut sections {
+            section.html = trusted.restore(&section.html);
+        }
+    }
     Some(sections)
+}
+
+/// Markup pathbook wrote, held apart while the page is sanitized. A marker is a character
+/// from Unicode's private use area, the markup's number and another such character: text
+/// to the sanitizer, which keeps it. The author's own uses of the marker character are
+/// replaced first (by U+FFFD, of the same length), so only pathbook's markers remain.
+#[derive(Default)]
+struct Trusted(Vec<String>);
+
+const MARK_OPEN: char = '\u{E000}';
+const MARK_CLOSE: char = '\u{E001}';
+
+impl Trusted {
+    fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
+        if text.contains(MARK_OPEN) {
+            text.replace(MARK_OPEN, "\u{FFFD}").into()
+        } else {
+            text.into()
+        }
+    }
+
+    fn marker(&mut self, html: String) -> Event<'static> {
+        self.0.push(html);
+        Event::Text(format!("{MARK_OPEN}{}{MARK_CLOSE}", self.0.len() - 1).into())
+    }
+
+    fn restore(&self, html: &str) -> String {
+        let mut out = String::with_capacity(html.len() + self.0.len() * 64);
+        let mut rest = html;
+        while let Some(start) = rest.find(MARK_OPEN) {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + MARK_OPEN.len_utf8()..];
+            let markup = after.find(MARK_CLOSE).and_then(|end| {
+                let index: usize = after[..end].parse().ok()?;
+                Some((self.0.get(index)?, end))
+            });
+            match markup {
+                Some((markup, end)) => {
+                    out.push_str(markup);
+                    rest = &after[end + MARK_CLOSE.len_utf8()..];
+                }
+                None => {
+                    out.push('\u{FFFD}');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+/// Text with GitHub's emoji shortcodes replaced.
+fn with_emoji(text: CowStr<'_>) -> Event<'_> {
+    Event::Text(match super::emoji::replace(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(owned) => owned.into(),
+    })
 }
 
 fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
@@ -370,6 +515,61 @@ mod tests {
             },
         );
         assert!(html.starts_with("<pre class=\"code\" data-lang=\"python\"><code class=\"language-python\"><span class=\"hl-"), "{html}");
+    }
+
+    fn render_plain(text: &str, sanitize: bool) -> String {
+        let doc = parse(text);
+        render_whole(
+            text,
+            &HtmlOptions {
+                headings: &doc.headings,
+                rewrite: &|_, _| None,
+                skip_title: false,
+                split_level: None,
+                sanitize,
+            },
+        )
+    }
+
+    #[test]
+    fn alerts_are_titled_boxes_that_survive_sanitizing() {
+        for sanitize in [false, true] {
+            // Raw HTML makes the whole document go through the sanitizer.
+            let html = render_plain(
+                "> [!WARNING]\n> Mind the *gap*.\n\n<b>raw</b> \u{E000}0\u{E001}\n",
+                sanitize,
+            );
+            assert!(
+                html.starts_with("<div class=\"markdown-alert markdown-alert-warning\"><p class=\"markdown-alert-title\"><svg class=\"octicon\""),
+                "{html}"
+            );
+            assert!(
+                html.contains("</svg>Warning</p>\n<p>Mind the <em>gap</em>.</p>\n</div>"),
+                "{html}"
+            );
+            // The author's own marker characters are text, not a way to repeat markup.
+            assert_eq!(html.matches("markdown-alert-title").count(), 1, "{html}");
+        }
+        let plain = render_plain("> [!note]\n> lower case\n\n> plain quote\n", false);
+        assert!(plain.contains("markdown-alert-note"), "{plain}");
+        assert!(plain.contains("<blockquote>\n<p>plain quote"), "{plain}");
+    }
+
+    #[test]
+    fn shortcodes_become_emoji_outside_code_and_ids_keep_their_names() {
+        let html = render_plain(
+            "## :rocket: Launch\n\nGo :white_check_mark: `:rocket:`\n\n```\n:rocket:\n```\n",
+            false,
+        );
+        assert!(
+            html.contains("<h2 id=\"rocket-launch\">🚀 Launch</h2>"),
+            "{html}"
+        );
+        assert!(html.contains("Go ✅ <code>:rocket:</code>"), "{html}");
+        assert!(html.contains("<code>:rocket:\n</code>"), "{html}");
+        let doc = parse("# :tada: Done\n\n- [:books: Read](a.md)\n");
+        assert_eq!(doc.title.as_deref(), Some("🎉 Done"));
+        assert_eq!(doc.headings[0].id, "tada-done");
     }
 
     fn relocate(text: &str, url: &dyn Fn(&str, bool) -> Option<String>) -> Option<String> {

@@ -2,9 +2,13 @@
 //! reads titles and module items from it, the checker reads links and anchors, and the
 //! renderer uses the same heading ids, so what is checked is what is published.
 
+mod alert;
+mod autolink;
+pub mod emoji;
 mod escape;
 mod extract;
 pub mod html;
+pub mod math;
 pub mod raw_html;
 
 pub use extract::{DocLink, Extract, Heading, LinkKind, LinkedItem, ParsedDoc, parse, parse_for};
@@ -20,4 +24,5 @@ pub fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }

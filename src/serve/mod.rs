@@ -36,6 +36,8 @@ pub struct Problem {
     pub column: Option<usize>,
     pub code: String,
     pub message: String,
+    /// The `= help:` line the terminal prints under the finding, when it has one.
+    pub help: Option<String>,
 }
 
 impl From<&Diagnostic> for Problem {
@@ -46,6 +48,7 @@ impl From<&Diagnostic> for Problem {
             column: Some(d.column),
             code: d.code.to_string(),
             message: d.message.clone(),
+            help: d.help.clone(),
         }
     }
 }
@@ -291,6 +294,7 @@ fn problem_of(d: &Diagnostic) -> Problem {
         column: None,
         code: d.code.to_string(),
         message: d.message.clone(),
+        help: d.help.clone(),
     }
 }
 
