@@ -124,7 +124,8 @@ impl Project {
                 message: "content folder not found (set `src` under [book] in book.toml)".into(),
             });
         }
-        let ignore = build_ignore(project_dir, &content_dir, layout, &options.exclude)?;
+        let ignore = build_gitignore(project_dir, layout)?;
+        let exclude = build_exclude(&options.exclude)?;
         let build_dir = options
             .build_dir
             .clone()
@@ -134,6 +135,11 @@ impl Project {
             exclude_dirs.push(crate::discover::relative(Path::new(""), rel));
         }
         let display_prefix = crate::discover::relative(project_dir, &content_dir);
+        let pattern_prefix = if display_prefix == "." {
+            String::new()
+        } else {
+            display_prefix.clone()
+        };
         let display = |rel: &str| {
             if display_prefix.is_empty() || display_prefix == "." {
                 rel.to_string()
@@ -197,6 +203,8 @@ impl Project {
                 &DiscoverOptions {
                     exclude_dirs,
                     ignore: ignore.as_ref(),
+                    exclude: exclude.as_ref(),
+                    pattern_prefix,
                     index_hidden: layout == Layout::PlainMarkdown,
                 },
                 |rel| {
@@ -288,28 +296,47 @@ fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<Stamp>)> {
     Ok((bytes, metadata.as_ref().and_then(stamp_from)))
 }
 
-fn build_ignore(
+/// A root no relative path can start with: the matchers strip their root from a path that
+/// begins with it, and a relative root such as `docs` would strip it from `docs/x.md`.
+fn matcher_root() -> &'static Path {
+    Path::new("/")
+}
+
+/// `.gitignore` at the root of a plain folder of Markdown: what it names is not content.
+fn build_gitignore(
     project_dir: &Path,
-    content_dir: &Path,
     layout: Layout,
-    exclude: &[String],
 ) -> Result<Option<ignore::gitignore::Gitignore>, LoadError> {
-    if layout == Layout::Site && exclude.is_empty() {
+    let gitignore = project_dir.join(".gitignore");
+    if layout != Layout::PlainMarkdown || !gitignore.is_file() {
         return Ok(None);
     }
-    let mut builder = ignore::gitignore::GitignoreBuilder::new(content_dir);
-    if layout == Layout::PlainMarkdown {
-        let gitignore = project_dir.join(".gitignore");
-        if gitignore.is_file()
-            && let Some(err) = builder.add(&gitignore)
-        {
-            return Err(LoadError::Io {
-                path: gitignore,
-                message: err.to_string(),
-            });
-        }
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(matcher_root());
+    let text = std::fs::read_to_string(&gitignore).map_err(|err| LoadError::Io {
+        path: gitignore.clone(),
+        message: err.to_string(),
+    })?;
+    for line in text.lines() {
+        builder.add_line(None, line).map_err(|err| LoadError::Io {
+            path: gitignore.clone(),
+            message: err.to_string(),
+        })?;
     }
+    builder.build().map(Some).map_err(|err| LoadError::Io {
+        path: gitignore,
+        message: err.to_string(),
+    })
+}
+
+/// `--exclude` globs, relative to the project folder however it was named.
+fn build_exclude(exclude: &[String]) -> Result<Option<ignore::gitignore::Gitignore>, LoadError> {
+    if exclude.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(matcher_root());
     for pattern in exclude {
+        // `./lessons/x.md` and `lessons/x.md` name the same file.
+        let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
         builder
             .add_line(None, pattern)
             .map_err(|err| LoadError::Io {

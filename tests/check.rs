@@ -321,3 +321,42 @@ fn a_site_still_needs_a_readme_in_a_linked_folder() {
     let codes: Vec<String> = findings(&json).into_iter().map(|f| f.0).collect();
     assert_eq!(codes, ["missing-file", "orphan-module"], "{json}");
 }
+
+/// `--exclude` globs are relative to DIR however DIR is spelled, and an excluded file is
+/// not checked but still exists: a link into it is not a missing file.
+#[test]
+fn exclude_is_relative_to_dir_in_every_spelling_and_keeps_files_as_targets() {
+    let root = fixture("exclude");
+    let parent = root.parent().unwrap();
+    let absolute = root.to_str().unwrap().to_string();
+    let spellings: [(&str, &std::path::Path); 5] = [
+        (".", &root),
+        ("./", &root),
+        ("exclude", parent),
+        ("./exclude/", parent),
+        (&absolute, parent),
+    ];
+    for (dir, cwd) in spellings {
+        for pattern in ["translations/**", "./translations/**", "translations/"] {
+            let result = run(
+                &["check", dir, "--format", "json", "--exclude", pattern],
+                cwd,
+            );
+            let (stdout, stderr) = text(&result);
+            let json: Value = serde_json::from_str(&stdout)
+                .unwrap_or_else(|e| panic!("{dir} {pattern}: {e}: {stdout}\n{stderr}"));
+            assert_eq!(result.status.code(), Some(0), "{dir} {pattern}: {json}");
+            assert_eq!(json["files_checked"], 2, "{dir} {pattern}: {json}");
+            assert_eq!(findings(&json), vec![], "{dir} {pattern}");
+        }
+    }
+    // Without the exclusion the translation's broken link is found: the exclusion is what
+    // silenced it, not a fixture without faults.
+    let (code, json) = check_json(&root, &[]);
+    assert_eq!(code, Some(1), "{json}");
+    assert_eq!(json["files_checked"], 3);
+    let found = findings(&json);
+    assert_eq!(found.len(), 1, "{json}");
+    assert_eq!(found[0].0, "missing-file");
+    assert_eq!(found[0].1, "translations/fr/README.md");
+}
