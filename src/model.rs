@@ -185,6 +185,12 @@ pub fn module_slug_for_link(modules_dir: &str, from_rel: &str, dest: &str) -> Op
     let mut parts = rest.split('/');
     let slug = parts.next().filter(|s| !s.is_empty())?;
     match (parts.next(), parts.next()) {
+        // A module kept as one file: `modules/intro.md` is the module `intro`.
+        (None, _) if crate::discover::is_markdown(slug) => Some(
+            slug.rsplit_once('.')
+                .map_or(slug, |(stem, _)| stem)
+                .to_string(),
+        ),
         (None, _) | (Some(""), None) => Some(slug.to_string()),
         (Some(file), None)
             if file.eq_ignore_ascii_case("readme.md") || file.eq_ignore_ascii_case("index.md") =>
@@ -251,6 +257,28 @@ pub fn build(project: Project) -> Site {
                     },
                 );
             }
+        }
+    }
+    if project.layout == crate::load::Layout::Site {
+        // Modules kept as one Markdown file each, beside the folders (a folder wins a name
+        // both use: it is the one a link to `modules/<name>/` reaches).
+        for rel in project.docs.keys() {
+            if crate::discover::parent_of(rel) != modules_dir {
+                continue;
+            }
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let Some((stem, _)) = name.rsplit_once('.') else {
+                continue;
+            };
+            if stem.eq_ignore_ascii_case("readme") || stem.eq_ignore_ascii_case("index") {
+                continue;
+            }
+            modules.entry(stem.to_string()).or_insert_with(|| Module {
+                slug: stem.to_string(),
+                rel: rel.clone(),
+                exists: true,
+                used_by: Vec::new(),
+            });
         }
     }
     for (path_index, path) in paths.iter().enumerate() {

@@ -114,6 +114,17 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
             docs.par_iter()
                 .map(|(rel, doc)| {
                     let mut found = Vec::new();
+                    if let Some((line, error)) = &doc.parsed.front_matter_error {
+                        // The block is still kept off the page; only its keys are lost.
+                        let mut d = Diagnostic::file_level(
+                            Severity::Warning,
+                            "bad-front-matter",
+                            &doc.source.display_path,
+                            format!("front matter not read: {error}"),
+                        );
+                        d.line = *line;
+                        found.push((usize::MAX, d));
+                    }
                     for link in &doc.parsed.links {
                         if excludes.iter().any(|re| re.is_match(&link.dest)) {
                             continue;
@@ -336,9 +347,12 @@ fn structure(
                     Severity::Warning,
                     "missing-title",
                     &doc.source.display_path,
-                    format!("module `{}` has no `#` title", module.slug),
+                    format!("module `{}` has no title", module.slug),
                 );
-                d.help = Some("start the README with `# Title`; pages and search use it".into());
+                d.help = Some(
+                    "start the file with `# Title` (or give front matter a `title`); pages and search use it"
+                        .into(),
+                );
                 diagnostics.push(d);
             }
             Some(title) => titles

@@ -87,3 +87,79 @@ fn init_here_writes_the_book_toml_that_matches_what_was_found() {
     let again = run(&["init", "--here", "."], temp.path());
     assert_eq!(again.status.code(), Some(2));
 }
+
+#[test]
+fn single_file_modules_with_front_matter_are_modules_and_the_matter_is_never_printed() {
+    let root = fixture("single-file-modules");
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let (code, stdout, stderr) = build_into(&root, &site);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let intro = read(site.join("modules/intro/index.html"));
+    // The YAML block's keys and values are data, not text of the page.
+    for printed in ["ds-01", "track: core", "outcomes", "name the stages"] {
+        assert!(!intro.contains(printed), "{printed} printed: {intro}");
+    }
+    assert!(
+        intro.contains("<title>Introduction to Data Science"),
+        "{intro}"
+    );
+    assert!(
+        intro.contains(r#"content="What the field is and where it came from.""#),
+        "the front matter's description is the page's: {intro}"
+    );
+    assert!(
+        intro.contains(r#"href="../cleaning/index.html""#),
+        "{intro}"
+    );
+    // TOML front matter's title wins over the first heading.
+    let cleaning = read(site.join("modules/cleaning/index.html"));
+    assert!(cleaning.contains("<title>Cleaning Data ·"), "{cleaning}");
+    assert!(!cleaning.contains("weight = 2"), "{cleaning}");
+    let path = read(site.join("paths/data-science/index.html"));
+    assert!(path.contains("Introduction to Data Science"), "{path}");
+}
+
+#[test]
+fn an_html_h1_or_a_first_lower_heading_is_the_title_and_bad_front_matter_is_a_warning() {
+    let temp = copy_fixture("single-file-modules");
+    std::fs::write(
+        temp.path().join("modules/intro.md"),
+        "<h1 align=\"center\">\n  <img src=\"https://img.shields.io/badge/x-y-blue\"> Intro &amp; Overview\n</h1>\n\nText.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        temp.path().join("modules/cleaning.md"),
+        "---\ntitle: [unclosed\n---\n\n## Cleaning\n\nText.\n",
+    )
+    .unwrap();
+    let result = run(&["check", ".", "--format", "json"], temp.path());
+    let (stdout, _) = text(&result);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let codes: Vec<(&str, &str, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [("bad-front-matter", "modules/cleaning.md", 1)],
+        "{json}"
+    );
+    let site = temp.path().join("out");
+    let (code, stdout, stderr) = build_into(temp.path(), &site);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let intro = read(site.join("modules/intro/index.html"));
+    assert!(intro.contains("<title>Intro &amp; Overview ·"), "{intro}");
+    let cleaning = read(site.join("modules/cleaning/index.html"));
+    assert!(cleaning.contains("<title>Cleaning ·"), "{cleaning}");
+    assert!(!cleaning.contains("unclosed"), "{cleaning}");
+}
