@@ -454,11 +454,20 @@ impl PathParser<'_> {
                 title: child_parts.title,
                 heading_id: headings[child].id.clone(),
                 duration: child_parts.duration,
-                is_track: choose.is_some(),
+                is_track: false,
                 modules,
             });
         }
-        let duration = parts.duration.or_else(|| derived_duration(&groups, choose));
+        // `(Choose 1-2)` over several `###` groups chooses among them (tracks); over one
+        // group or none it chooses among the items, as in "Specialized Areas (Choose 1-2)"
+        // with one list of three modules.
+        let tracks = choose.is_some() && groups.len() >= 2;
+        for group in &mut groups {
+            group.is_track = tracks;
+        }
+        let duration = parts
+            .duration
+            .or_else(|| derived_duration(&groups, choose.filter(|_| tracks)));
         Phase {
             slug: slug_or(slugger, &parts.title, "phase", phase_number),
             title: parts.title,

@@ -259,7 +259,7 @@ fn structure(
             let mut d = at(
                 doc,
                 bad.offset,
-                Severity::Error,
+                Severity::Warning,
                 "bad-duration",
                 format!("duration `({})` is not understood", bad.text),
             );
@@ -271,11 +271,26 @@ fn structure(
         for phase in &path.phases {
             if let Some(choose) = phase.choose {
                 let tracks = phase.tracks().count() as u32;
-                if tracks < choose.max {
+                let items = phase.all_modules().count() as u32;
+                if tracks == 0 && items < choose.max {
                     let mut d = at(
                         doc,
                         phase.heading_offset,
-                        Severity::Error,
+                        Severity::Warning,
+                        "too-few-choices",
+                        format!(
+                            "phase `{}` asks learners to {choose} of its items but lists {items}",
+                            phase.title
+                        ),
+                    );
+                    d.help =
+                        Some("list more module items under the phase, or lower the number".into());
+                    diagnostics.push(d);
+                } else if tracks > 0 && tracks < choose.max {
+                    let mut d = at(
+                        doc,
+                        phase.heading_offset,
+                        Severity::Warning,
                         "too-few-tracks",
                         format!(
                             "phase `{}` asks learners to {choose} tracks but offers {tracks}",
@@ -334,7 +349,7 @@ fn structure(
         let doc = &project.docs[&module.rel];
         if doc.source.text.trim().is_empty() {
             diagnostics.push(Diagnostic::file_level(
-                Severity::Error,
+                Severity::Warning,
                 "empty-module",
                 &doc.source.display_path,
                 format!("module `{}` has an empty README", module.slug),

@@ -59,7 +59,7 @@ fn every_rule_fires_at_the_right_place() {
             "content/modules/empty/README.md",
             1,
             1,
-            "error",
+            "warning",
         ),
         (
             "missing-title",
@@ -68,9 +68,16 @@ fn every_rule_fires_at_the_right_place() {
             1,
             "warning",
         ),
-        ("bad-duration", "content/paths/broken.md", 3, 1, "error"),
+        ("bad-duration", "content/paths/broken.md", 3, 1, "warning"),
         ("missing-module", "content/paths/broken.md", 5, 4, "error"),
-        ("too-few-tracks", "content/paths/broken.md", 9, 1, "error"),
+        // One `###` group under `(Choose 2)`: choose 2 of its items, and it lists one.
+        (
+            "too-few-choices",
+            "content/paths/broken.md",
+            9,
+            1,
+            "warning",
+        ),
     ];
     let expected: Vec<_> = expected
         .iter()
@@ -86,8 +93,8 @@ fn every_rule_fires_at_the_right_place() {
         .collect();
     assert_eq!(found, expected);
     assert_eq!(json["version"], 1);
-    assert_eq!(json["errors"], 12);
-    assert_eq!(json["warnings"], 3);
+    assert_eq!(json["errors"], 9);
+    assert_eq!(json["warnings"], 6);
     let diagnostics = json["diagnostics"].as_array().unwrap();
     assert_eq!(diagnostics[0]["target"], "../betta/README.md");
     assert_eq!(diagnostics[0]["help"], "did you mean `../beta/README.md`?");
@@ -120,7 +127,7 @@ fn human_format_is_rustc_style_with_a_summary() {
     assert!(
         stdout
             .trim_end()
-            .ends_with("checked 5 files, 15 links: 12 errors, 3 warnings"),
+            .ends_with("checked 5 files, 15 links: 9 errors, 6 warnings"),
         "{stdout}"
     );
 }

@@ -163,3 +163,47 @@ fn an_html_h1_or_a_first_lower_heading_is_the_title_and_bad_front_matter_is_a_wa
     assert!(cleaning.contains("<title>Cleaning ·"), "{cleaning}");
     assert!(!cleaning.contains("unclosed"), "{cleaning}");
 }
+
+#[test]
+fn choose_over_one_group_chooses_items_and_an_empty_linked_module_still_gets_a_page() {
+    let temp = copy_fixture("paths-at-root");
+    std::fs::create_dir_all(temp.path().join("modules/placeholder")).unwrap();
+    std::fs::write(temp.path().join("modules/placeholder/README.md"), "").unwrap();
+    std::fs::write(
+        temp.path().join("learning-paths/specialize.md"),
+        "# Specialize\n\n## Specialized Areas (Choose 1-2) (6-8 weeks)\n\n### Areas\n\n\
+         1. [Linear algebra](../modules/linear-algebra/)\n\
+         2. [Probability](../modules/probability/)\n\
+         3. [Coming soon](../modules/placeholder/)\n",
+    )
+    .unwrap();
+    let site = temp.path().join("out");
+    let (code, stdout, stderr) = build_into(temp.path(), &site);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    assert!(!stderr.contains("too-few"), "{stderr}");
+    assert!(
+        stderr.contains("warning[empty-module]"),
+        "an empty module is a warning, not a refusal: {stderr}"
+    );
+    let phase = read(site.join("paths/specialize/specialized-areas/index.html"));
+    assert!(phase.contains("Pick 1 to 2 of these 3 modules."), "{phase}");
+    let placeholder = read(site.join("modules/placeholder/index.html"));
+    assert!(
+        placeholder.contains("This module has no content yet."),
+        "{placeholder}"
+    );
+    // With two groups the same heading chooses among them, and a third is missing: a warning.
+    std::fs::write(
+        temp.path().join("learning-paths/specialize.md"),
+        "# Specialize\n\n## Specialized Areas (Choose 3)\n\n### Maths\n\n\
+         1. [Linear algebra](../modules/linear-algebra/)\n\n### Chance\n\n\
+         1. [Probability](../modules/probability/)\n",
+    )
+    .unwrap();
+    let result = run(&["check", "."], temp.path());
+    let (stdout, _) = text(&result);
+    assert_eq!(result.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("warning[too-few-tracks]"), "{stdout}");
+    let result = run(&["check", ".", "--deny-warnings"], temp.path());
+    assert_eq!(result.status.code(), Some(1));
+}

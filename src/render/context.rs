@@ -76,6 +76,8 @@ pub(super) struct PhaseCtx {
     pub(super) choose: Option<String>,
     pub(super) choose_min: Option<u32>,
     pub(super) choose_max: Option<u32>,
+    /// `(Choose N)` chooses among the `###` tracks; otherwise among the phase's items.
+    pub(super) choose_tracks: bool,
     pub(super) module_count: usize,
     pub(super) modules: Vec<ModuleCard>,
     pub(super) groups: Vec<GroupCtx>,

@@ -57,6 +57,7 @@ impl<'a> Renderer<'a> {
             choose: phase.choose.map(|c| c.to_string()),
             choose_min: phase.choose.map(|c| c.min),
             choose_max: phase.choose.map(|c| c.max),
+            choose_tracks: phase.tracks().next().is_some(),
             module_count: phase.all_modules().count(),
             modules: phase.modules.iter().map(card).collect(),
             groups: phase
