@@ -207,3 +207,61 @@ fn choose_over_one_group_chooses_items_and_an_empty_linked_module_still_gets_a_p
     let result = run(&["check", ".", "--deny-warnings"], temp.path());
     assert_eq!(result.status.code(), Some(1));
 }
+
+/// The words of `text` as a reader sees them: Markdown's punctuation and link targets
+/// left out, lowercased.
+fn words(text: &str) -> std::collections::BTreeSet<String> {
+    let without_targets = regex::Regex::new(r"\]\([^)]*\)")
+        .unwrap()
+        .replace_all(text, "]");
+    without_targets
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[test]
+fn phases_of_resources_show_every_word_on_the_path_and_phase_pages() {
+    let root = fixture("resource-phases");
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let (code, stdout, stderr) = build_into(&root, &site);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    let source = read(root.join("paths/ml-roadmap.md"));
+    let tags = regex::Regex::new(r"(?s)<[^>]*>").unwrap();
+    let mut published = std::collections::BTreeSet::new();
+    for page in [
+        "paths/ml-roadmap/index.html",
+        "paths/ml-roadmap/phase-1-mathematical-foundations/index.html",
+        "paths/ml-roadmap/phase-2-programming/index.html",
+    ] {
+        let html = read(site.join(page));
+        let text = tags.replace_all(&html, " ").replace("&amp;", "&");
+        published.extend(words(&text));
+        // An image's alt text is published in its attribute.
+        for alt in attribute_values(&html, "alt") {
+            published.extend(words(&alt));
+        }
+    }
+    let missing: Vec<_> = words(&source).difference(&published).cloned().collect();
+    assert_eq!(
+        missing,
+        Vec::<String>::new(),
+        "words of the path on none of its pages"
+    );
+    // Phase 1's page holds its own resources, with their links, and no empty module list.
+    let phase = read(site.join("paths/ml-roadmap/phase-1-mathematical-foundations/index.html"));
+    assert!(
+        phase.contains(r#"href="https://www.khanacademy.org/math/multivariable-calculus""#),
+        "{phase}"
+    );
+    assert!(
+        phase.contains("<strong>Linear Algebra Essentials</strong>"),
+        "{phase}"
+    );
+    assert!(!phase.contains("0 modules"), "{phase}");
+    let path = read(site.join("paths/ml-roadmap/index.html"));
+    assert!(path.contains("skip what you already know"), "{path}");
+    assert!(site.join("paths/ml-roadmap/roadmap.png").is_file() || path.contains("roadmap.png"));
+}

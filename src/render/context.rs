@@ -81,6 +81,9 @@ pub(super) struct PhaseCtx {
     pub(super) module_count: usize,
     pub(super) modules: Vec<ModuleCard>,
     pub(super) groups: Vec<GroupCtx>,
+    /// A phase with no module items (a list of outside courses, papers, videos) shown as
+    /// written, so its words reach its pages rather than an empty module list.
+    pub(super) written_html: Option<String>,
 }
 
 #[derive(Serialize)]
