@@ -265,3 +265,36 @@ fn phases_of_resources_show_every_word_on_the_path_and_phase_pages() {
     assert!(path.contains("skip what you already know"), "{path}");
     assert!(site.join("paths/ml-roadmap/roadmap.png").is_file() || path.contains("roadmap.png"));
 }
+
+#[test]
+fn a_path_items_own_link_text_is_shown_when_it_differs_from_the_module_title() {
+    let temp = copy_fixture("paths-at-root");
+    std::fs::write(
+        temp.path().join("learning-paths/capstones.md"),
+        "# Capstones\n\n## Phase 1: Projects (4 weeks)\n\n\
+         1. [Capstone 1](../modules/probability/)\n\
+         2. [Capstone 2](../modules/probability/)\n\
+         3. [Probability](../modules/probability/)\n",
+    )
+    .unwrap();
+    let site = temp.path().join("out");
+    let (code, stdout, stderr) = build_into(temp.path(), &site);
+    assert_eq!(code, Some(0), "{stdout}\n{stderr}");
+    // Chips on the path page, cards on the phase page.
+    let chip = regex::Regex::new(r#"data-module="probability">([^<]*)"#).unwrap();
+    let card = regex::Regex::new(r#"href="[^"]*modules/probability/index.html">([^<]*)"#).unwrap();
+    for page in [
+        "paths/capstones/index.html",
+        "paths/capstones/phase-1-projects/index.html",
+    ] {
+        let html = read(site.join(page));
+        let labels: Vec<String> = chip
+            .captures_iter(&html)
+            .chain(card.captures_iter(&html))
+            .map(|c| c[1].trim().to_string())
+            .collect();
+        for label in ["Capstone 1", "Capstone 2", "Probability"] {
+            assert!(labels.iter().any(|l| l == label), "{page}: {labels:?}");
+        }
+    }
+}

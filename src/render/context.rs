@@ -47,6 +47,9 @@ pub(super) struct Base<'a> {
 #[derive(Serialize, Clone)]
 pub(super) struct ModuleCard {
     pub(super) title: String,
+    /// The path item's own link text, when it names the module otherwise than its title
+    /// (two items "Capstone 1" and "Capstone 2" linking one folder).
+    pub(super) label: Option<String>,
     pub(super) slug: String,
     pub(super) url: Option<String>,
     pub(super) summary: Option<String>,

@@ -36,6 +36,7 @@ impl<'a> Renderer<'a> {
         let doc = self.site.doc(&module.rel);
         ModuleCard {
             title: self.site.module_title(slug),
+            label: None,
             slug: slug.to_string(),
             url: module.exists.then(|| module_url(slug)),
             summary: doc.and_then(|d| d.parsed.description.clone()),
@@ -46,7 +47,14 @@ impl<'a> Renderer<'a> {
 
     pub(in crate::render) fn phase_ctx(&self, path: &LearningPath, index: usize) -> PhaseCtx {
         let phase = &path.phases[index];
-        let card = |m: &crate::model::ModuleRef| self.module_card(&m.slug, &m.topics);
+        let card = |m: &crate::model::ModuleRef| {
+            let mut card = self.module_card(&m.slug, &m.topics);
+            let text = m.link_text.trim();
+            if !text.is_empty() && !text.eq_ignore_ascii_case(card.title.trim()) {
+                card.label = Some(text.to_string());
+            }
+            card
+        };
         PhaseCtx {
             number: index + 1,
             title: phase.title.clone(),
