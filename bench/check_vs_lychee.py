@@ -38,6 +38,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus", nargs="?", default="/tmp/pathbook-bench/corpus-5000")
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--files", default="content/**/*.md",
+                        help="the Markdown lychee reads (pathbook check reads all of CORPUS); "
+                             "'**/*.md' for a repository without content/")
     args = parser.parse_args()
     if not shutil.which("lychee"):
         sys.exit("lychee is not installed (cargo install lychee --locked)")
@@ -45,7 +48,7 @@ def main():
     tools = {
         "pathbook check": [pathbook, "check", "-q", "."],
         "lychee --offline --include-fragments": [
-            "lychee", "--offline", "--include-fragments", "--no-progress", "content/**/*.md",
+            "lychee", "--offline", "--include-fragments", "--no-progress", args.files,
         ],
     }
     samples = {name: [] for name in tools}

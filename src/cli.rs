@@ -91,6 +91,9 @@ pub enum Command {
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Write only the book.toml that matches the paths and modules already in DIR
+        #[arg(long)]
+        here: bool,
     },
     /// Delete the build folder (only one that pathbook built)
     Clean {
@@ -213,7 +216,8 @@ pub fn run(cli: Cli) -> i32 {
                 EXIT_ENVIRONMENT
             }
         },
-        Command::Init { dir } => init(&dir),
+        Command::Init { dir, here: false } => init(&dir),
+        Command::Init { dir, here: true } => init_here(&dir),
         Command::RemoveRetired { folder } => {
             if output::remove_retired_now(&folder) {
                 EXIT_OK
@@ -328,6 +332,14 @@ fn build(dir: &Path, dest_dir: Option<PathBuf>, terminal: &Terminal) -> i32 {
         }
     };
     drop(progress);
+    let project = &prepared.site.project;
+    if project.layout == crate::load::Layout::PlainMarkdown {
+        eprintln!("error: {}", crate::load::nothing_found(dir));
+        return EXIT_ENVIRONMENT;
+    }
+    if let Some(found) = &project.detected {
+        eprintln!("note: no book.toml: {found}");
+    }
     print_diagnostics_to_stderr(&prepared.report.diagnostics, terminal);
     if prepared.report.has_errors() {
         eprintln!(
@@ -438,6 +450,9 @@ fn check(
             return EXIT_ENVIRONMENT;
         }
     };
+    if let Some(found) = &project.detected {
+        eprintln!("note: no book.toml: {found}");
+    }
     let site = timings.time("model", || crate::model::build(project));
     let mut report = timings.time("validate", || {
         crate::validate::validate(&site, crate::validate::Scope::All)
@@ -524,8 +539,8 @@ fn check(
 /// The project's config and its build folder (`--dest-dir` wins); a bad book.toml is
 /// reported here.
 fn destination(dir: &Path, dest_dir: Option<PathBuf>) -> Option<(crate::config::Config, PathBuf)> {
-    match crate::config::Config::load(dir) {
-        Ok(config) => {
+    match crate::load::detect(dir) {
+        Ok(crate::load::Detected { config, .. }) => {
             let dest = dest_dir.unwrap_or_else(|| dir.join(&config.build.build_dir));
             Some((config, dest))
         }
@@ -571,6 +586,58 @@ const INIT_FILES: &[(&str, &str)] = &[
         include_str!("init/next-steps.md"),
     ),
 ];
+
+/// `init --here`: the `book.toml` for a repository whose paths and modules are already
+/// laid out, so what was found without configuration is written down and can be edited.
+fn init_here(dir: &Path) -> i32 {
+    let toml = dir.join("book.toml");
+    if toml.exists() {
+        eprintln!("error: {} already exists", toml.display());
+        return EXIT_ENVIRONMENT;
+    }
+    let detected = match crate::load::detect(dir) {
+        Ok(detected) => detected,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return EXIT_ENVIRONMENT;
+        }
+    };
+    if detected.layout == crate::load::Layout::PlainMarkdown {
+        eprintln!("error: {}", crate::load::nothing_found(dir));
+        return EXIT_ENVIRONMENT;
+    }
+    let config = &detected.config;
+    let title = dir
+        .canonicalize()
+        .ok()
+        .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "My learning paths".into());
+    let text = format!(
+        "[book]\ntitle = {}\nsrc = {}\n\n[paths]\ndir = {}\n\n[modules]\ndir = {}\n",
+        toml_string(&title),
+        toml_string(&config.book.src),
+        toml_string(&config.paths.dir),
+        toml_string(&config.modules.dir)
+    );
+    if let Err(err) = std::fs::write(&toml, text) {
+        eprintln!("error: {}: {err}", toml.display());
+        return EXIT_ENVIRONMENT;
+    }
+    println!(
+        "wrote {}: {}",
+        toml.display(),
+        detected
+            .report
+            .as_deref()
+            .unwrap_or("the content folder as found")
+    );
+    EXIT_OK
+}
+
+/// A TOML basic string: JSON's escaping is valid TOML for these.
+fn toml_string(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "\"\"".into())
+}
 
 fn init(dir: &Path) -> i32 {
     for (rel, _) in INIT_FILES {

@@ -22,8 +22,14 @@ pub struct FileIndex {
 pub struct DiscoverOptions<'a> {
     /// Folders (relative to the root) never entered, such as the build output.
     pub exclude_dirs: Vec<String>,
-    /// Extra patterns from `--exclude` and `.gitignore`.
+    /// `.gitignore` patterns: what they match is not part of the repository at all.
     pub ignore: Option<&'a ignore::gitignore::Gitignore>,
+    /// `--exclude` patterns: what they match is not read, but it is still listed, so links
+    /// into it resolve (excluding a file from the check does not make it missing).
+    pub exclude: Option<&'a ignore::gitignore::Gitignore>,
+    /// Prepended to a content-relative path before matching `ignore` and `exclude`, whose
+    /// patterns are relative to the project folder (`content` when that is the content root).
+    pub pattern_prefix: String,
     /// Also list the files in hidden folders (`.github/`, `.devcontainer/`...), so links
     /// to them resolve; their Markdown is still never read. `.git` is never entered.
     pub index_hidden: bool,
@@ -44,6 +50,7 @@ impl FileIndex {
         let canonical_root = root.canonicalize()?;
         let mut index = FileIndex::default();
         index.dirs.insert(String::new());
+        let excluded = |rel: &str| matches(options.exclude, &options.pattern_prefix, rel, false);
         let walker = WalkDir::new(root)
             .follow_links(false)
             .sort_by_file_name()
@@ -65,12 +72,16 @@ impl FileIndex {
                         return false;
                     }
                 }
-                match options.ignore {
-                    Some(ignore) => !ignore
-                        .matched_path_or_any_parents(entry.path(), entry.file_type().is_dir())
-                        .is_ignore(),
-                    None => true,
-                }
+                // Matched on the path relative to the project folder rather than on the
+                // walker's path, whose spelling follows DIR's (`.`, `./`, `./docs/`) and
+                // would make the same pattern match or not depending on how DIR was typed.
+                let rel = relative(root, entry.path());
+                !matches(
+                    options.ignore,
+                    &options.pattern_prefix,
+                    &rel,
+                    entry.file_type().is_dir(),
+                )
             });
         for entry in walker {
             let entry = match entry {
@@ -91,7 +102,7 @@ impl FileIndex {
                 // reported, never read, so content cannot pull in files from elsewhere.
                 match entry.path().canonicalize() {
                     Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {
-                        if is_markdown(&rel) && !in_hidden_folder(&rel) {
+                        if is_markdown(&rel) && !in_hidden_folder(&rel) && !excluded(&rel) {
                             on_markdown(&rel);
                         }
                         index.add_file(rel);
@@ -113,7 +124,7 @@ impl FileIndex {
                 index.by_lowercase.insert(rel.to_lowercase(), rel.clone());
                 index.dirs.insert(rel);
             } else if file_type.is_file() {
-                if is_markdown(&rel) && !in_hidden_folder(&rel) {
+                if is_markdown(&rel) && !in_hidden_folder(&rel) && !excluded(&rel) {
                     on_markdown(&rel);
                 }
                 index.add_file(rel);
@@ -168,6 +179,26 @@ impl FileIndex {
     pub fn exists(&self, rel: &str) -> bool {
         self.is_file(rel) || self.is_dir(rel)
     }
+}
+
+/// Whether `rel` (relative to the content root), or a folder on the way to it, matches.
+fn matches(
+    patterns: Option<&ignore::gitignore::Gitignore>,
+    prefix: &str,
+    rel: &str,
+    is_dir: bool,
+) -> bool {
+    let Some(patterns) = patterns else {
+        return false;
+    };
+    let path = if prefix.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{prefix}/{rel}")
+    };
+    patterns
+        .matched_path_or_any_parents(Path::new(&path), is_dir)
+        .is_ignore()
 }
 
 pub fn is_markdown(path: &str) -> bool {

@@ -42,6 +42,7 @@ pub mod diagnostics;
 pub mod discover;
 pub mod duration;
 pub mod external;
+pub mod frontmatter;
 pub mod highlight;
 pub mod import_mdbook;
 pub mod links;

@@ -68,6 +68,8 @@ pub enum Layout {
 pub struct Project {
     pub config: Config,
     pub layout: Layout,
+    /// What was found without configuration, in one line (see [`detect`]).
+    pub detected: Option<String>,
     pub project_dir: PathBuf,
     pub content_dir: PathBuf,
     pub index: FileIndex,
@@ -88,11 +90,91 @@ pub struct LoadOptions {
 }
 
 pub fn detect_layout(project_dir: &Path) -> Layout {
-    if project_dir.join("book.toml").is_file() || project_dir.join("content").is_dir() {
+    detect(project_dir).map_or(Layout::Site, |detected| detected.layout)
+}
+
+/// The folders a repository keeps its paths in, in the order they are looked for.
+const PATHS_FOLDERS: [&str; 2] = ["paths", "learning-paths"];
+
+/// What a project folder holds, found without configuration where there is none.
+pub struct Detected {
+    pub config: Config,
+    pub layout: Layout,
+    /// One line saying what was found, when it was found rather than configured:
+    /// "paths in learning-paths/, modules in modules/".
+    pub report: Option<String>,
+}
+
+/// `book.toml` (or every default), and where the paths and modules are: a `content/`
+/// folder, or `paths/` or `learning-paths/` beside `modules/` at the root of a repository
+/// that has no `book.toml`. A folder named in `book.toml` that does not exist is an error:
+/// a typo there would otherwise build an empty site.
+pub fn detect(project_dir: &Path) -> Result<Detected, LoadError> {
+    let mut config = Config::load(project_dir).map_err(LoadError::Config)?;
+    let has_toml = project_dir.join("book.toml").is_file();
+    let defaults = Config::default();
+    let mut report = None;
+    let layout = if has_toml || project_dir.join("content").is_dir() {
+        Layout::Site
+    } else if let Some(paths) = PATHS_FOLDERS
+        .iter()
+        .find(|name| project_dir.join(name).is_dir())
+        .filter(|_| project_dir.join(&defaults.modules.dir).is_dir())
+    {
+        config.book.src = ".".into();
+        config.paths.dir = paths.to_string();
+        report = Some(format!(
+            "paths in {paths}/, modules in {}/",
+            defaults.modules.dir
+        ));
         Layout::Site
     } else {
         Layout::PlainMarkdown
+    };
+    if layout == Layout::Site {
+        let content_dir = config.content_dir(project_dir);
+        if config.paths.dir == defaults.paths.dir
+            && !content_dir.join(&config.paths.dir).is_dir()
+            && let Some(found) = PATHS_FOLDERS
+                .iter()
+                .find(|name| content_dir.join(name).is_dir())
+        {
+            config.paths.dir = found.to_string();
+            report = Some(format!(
+                "paths in {found}/, modules in {}/",
+                config.modules_dir()
+            ));
+        }
+        for (key, dir, default) in [
+            ("[paths] dir", &config.paths.dir, &defaults.paths.dir),
+            ("[modules] dir", &config.modules.dir, &defaults.modules.dir),
+        ] {
+            if dir != default && content_dir.is_dir() && !content_dir.join(dir).is_dir() {
+                return Err(LoadError::Io {
+                    path: project_dir.join("book.toml"),
+                    message: format!(
+                        "{key} is `{dir}`, but there is no folder {}",
+                        content_dir.join(dir).display()
+                    ),
+                });
+            }
+        }
     }
+    Ok(Detected {
+        config,
+        layout,
+        report,
+    })
+}
+
+/// Why `build` has nothing to publish, naming everything that was looked for.
+pub fn nothing_found(project_dir: &Path) -> String {
+    format!(
+        "nothing to publish in {}: looked for book.toml, a content/ folder, and paths/ or \
+         learning-paths/ beside modules/ (run `pathbook init --here` to start, or `pathbook \
+         check` to check the links of any folder of Markdown)",
+        project_dir.display()
+    )
 }
 
 impl Project {
@@ -112,8 +194,11 @@ impl Project {
                 message: "not a folder".into(),
             });
         }
-        let layout = detect_layout(project_dir);
-        let mut config = Config::load(project_dir).map_err(LoadError::Config)?;
+        let Detected {
+            mut config,
+            layout,
+            report: detected,
+        } = detect(project_dir)?;
         if layout == Layout::PlainMarkdown {
             config.book.src = ".".into();
         }
@@ -124,7 +209,8 @@ impl Project {
                 message: "content folder not found (set `src` under [book] in book.toml)".into(),
             });
         }
-        let ignore = build_ignore(project_dir, &content_dir, layout, &options.exclude)?;
+        let ignore = build_gitignore(project_dir, layout)?;
+        let exclude = build_exclude(&options.exclude)?;
         let build_dir = options
             .build_dir
             .clone()
@@ -134,6 +220,11 @@ impl Project {
             exclude_dirs.push(crate::discover::relative(Path::new(""), rel));
         }
         let display_prefix = crate::discover::relative(project_dir, &content_dir);
+        let pattern_prefix = if display_prefix == "." {
+            String::new()
+        } else {
+            display_prefix.clone()
+        };
         let display = |rel: &str| shown_path(&display_prefix, rel);
         let extract = if options.links_only {
             markdown::Extract::Links
@@ -191,6 +282,8 @@ impl Project {
                 &DiscoverOptions {
                     exclude_dirs,
                     ignore: ignore.as_ref(),
+                    exclude: exclude.as_ref(),
+                    pattern_prefix,
                     index_hidden: layout == Layout::PlainMarkdown,
                 },
                 |rel| {
@@ -231,6 +324,7 @@ impl Project {
         Ok(Project {
             config,
             layout,
+            detected,
             project_dir: project_dir.to_path_buf(),
             content_dir,
             index,
@@ -288,28 +382,47 @@ fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<Stamp>)> {
     Ok((bytes, metadata.as_ref().and_then(stamp_from)))
 }
 
-fn build_ignore(
+/// A root no relative path can start with: the matchers strip their root from a path that
+/// begins with it, and a relative root such as `docs` would strip it from `docs/x.md`.
+fn matcher_root() -> &'static Path {
+    Path::new("/")
+}
+
+/// `.gitignore` at the root of a plain folder of Markdown: what it names is not content.
+fn build_gitignore(
     project_dir: &Path,
-    content_dir: &Path,
     layout: Layout,
-    exclude: &[String],
 ) -> Result<Option<ignore::gitignore::Gitignore>, LoadError> {
-    if layout == Layout::Site && exclude.is_empty() {
+    let gitignore = project_dir.join(".gitignore");
+    if layout != Layout::PlainMarkdown || !gitignore.is_file() {
         return Ok(None);
     }
-    let mut builder = ignore::gitignore::GitignoreBuilder::new(content_dir);
-    if layout == Layout::PlainMarkdown {
-        let gitignore = project_dir.join(".gitignore");
-        if gitignore.is_file()
-            && let Some(err) = builder.add(&gitignore)
-        {
-            return Err(LoadError::Io {
-                path: gitignore,
-                message: err.to_string(),
-            });
-        }
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(matcher_root());
+    let text = std::fs::read_to_string(&gitignore).map_err(|err| LoadError::Io {
+        path: gitignore.clone(),
+        message: err.to_string(),
+    })?;
+    for line in text.lines() {
+        builder.add_line(None, line).map_err(|err| LoadError::Io {
+            path: gitignore.clone(),
+            message: err.to_string(),
+        })?;
     }
+    builder.build().map(Some).map_err(|err| LoadError::Io {
+        path: gitignore,
+        message: err.to_string(),
+    })
+}
+
+/// `--exclude` globs, relative to the project folder however it was named.
+fn build_exclude(exclude: &[String]) -> Result<Option<ignore::gitignore::Gitignore>, LoadError> {
+    if exclude.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = ignore::gitignore::GitignoreBuilder::new(matcher_root());
     for pattern in exclude {
+        // `./lessons/x.md` and `lessons/x.md` name the same file.
+        let pattern = pattern.strip_prefix("./").unwrap_or(pattern);
         builder
             .add_line(None, pattern)
             .map_err(|err| LoadError::Io {

@@ -185,6 +185,12 @@ pub fn module_slug_for_link(modules_dir: &str, from_rel: &str, dest: &str) -> Op
     let mut parts = rest.split('/');
     let slug = parts.next().filter(|s| !s.is_empty())?;
     match (parts.next(), parts.next()) {
+        // A module kept as one file: `modules/intro.md` is the module `intro`.
+        (None, _) if crate::discover::is_markdown(slug) => Some(
+            slug.rsplit_once('.')
+                .map_or(slug, |(stem, _)| stem)
+                .to_string(),
+        ),
         (None, _) | (Some(""), None) => Some(slug.to_string()),
         (Some(file), None)
             if file.eq_ignore_ascii_case("readme.md") || file.eq_ignore_ascii_case("index.md") =>
@@ -251,6 +257,28 @@ pub fn build(project: Project) -> Site {
                     },
                 );
             }
+        }
+    }
+    if project.layout == crate::load::Layout::Site {
+        // Modules kept as one Markdown file each, beside the folders (a folder wins a name
+        // both use: it is the one a link to `modules/<name>/` reaches).
+        for rel in project.docs.keys() {
+            if crate::discover::parent_of(rel) != modules_dir {
+                continue;
+            }
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            let Some((stem, _)) = name.rsplit_once('.') else {
+                continue;
+            };
+            if stem.eq_ignore_ascii_case("readme") || stem.eq_ignore_ascii_case("index") {
+                continue;
+            }
+            modules.entry(stem.to_string()).or_insert_with(|| Module {
+                slug: stem.to_string(),
+                rel: rel.clone(),
+                exists: true,
+                used_by: Vec::new(),
+            });
         }
     }
     for (path_index, path) in paths.iter().enumerate() {
@@ -426,11 +454,20 @@ impl PathParser<'_> {
                 title: child_parts.title,
                 heading_id: headings[child].id.clone(),
                 duration: child_parts.duration,
-                is_track: choose.is_some(),
+                is_track: false,
                 modules,
             });
         }
-        let duration = parts.duration.or_else(|| derived_duration(&groups, choose));
+        // `(Choose 1-2)` over several `###` groups chooses among them (tracks); over one
+        // group or none it chooses among the items, as in "Specialized Areas (Choose 1-2)"
+        // with one list of three modules.
+        let tracks = choose.is_some() && groups.len() >= 2;
+        for group in &mut groups {
+            group.is_track = tracks;
+        }
+        let duration = parts
+            .duration
+            .or_else(|| derived_duration(&groups, choose.filter(|_| tracks)));
         Phase {
             slug: slug_or(slugger, &parts.title, "phase", phase_number),
             title: parts.title,

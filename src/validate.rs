@@ -114,6 +114,17 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
             docs.par_iter()
                 .map(|(rel, doc)| {
                     let mut found = Vec::new();
+                    if let Some((line, error)) = &doc.parsed.front_matter_error {
+                        // The block is still kept off the page; only its keys are lost.
+                        let mut d = Diagnostic::file_level(
+                            Severity::Warning,
+                            "bad-front-matter",
+                            &doc.source.display_path,
+                            format!("front matter not read: {error}"),
+                        );
+                        d.line = *line;
+                        found.push((usize::MAX, d));
+                    }
                     for link in &doc.parsed.links {
                         if excludes.iter().any(|re| re.is_match(&link.dest)) {
                             continue;
@@ -260,7 +271,7 @@ fn structure(
             let mut d = at(
                 doc,
                 bad.offset,
-                Severity::Error,
+                Severity::Warning,
                 "bad-duration",
                 format!("duration `({})` is not understood", bad.text),
             );
@@ -272,11 +283,26 @@ fn structure(
         for phase in &path.phases {
             if let Some(choose) = phase.choose {
                 let tracks = phase.tracks().count() as u32;
-                if tracks < choose.max {
+                let items = phase.all_modules().count() as u32;
+                if tracks == 0 && items < choose.max {
                     let mut d = at(
                         doc,
                         phase.heading_offset,
-                        Severity::Error,
+                        Severity::Warning,
+                        "too-few-choices",
+                        format!(
+                            "phase `{}` asks learners to {choose} of its items but lists {items}",
+                            phase.title
+                        ),
+                    );
+                    d.help =
+                        Some("list more module items under the phase, or lower the number".into());
+                    diagnostics.push(d);
+                } else if tracks > 0 && tracks < choose.max {
+                    let mut d = at(
+                        doc,
+                        phase.heading_offset,
+                        Severity::Warning,
                         "too-few-tracks",
                         format!(
                             "phase `{}` asks learners to {choose} tracks but offers {tracks}",
@@ -335,7 +361,7 @@ fn structure(
         let doc = &project.docs[&module.rel];
         if doc.source.text.trim().is_empty() {
             diagnostics.push(Diagnostic::file_level(
-                Severity::Error,
+                Severity::Warning,
                 "empty-module",
                 &doc.source.display_path,
                 format!("module `{}` has an empty README", module.slug),
@@ -348,9 +374,12 @@ fn structure(
                     Severity::Warning,
                     "missing-title",
                     &doc.source.display_path,
-                    format!("module `{}` has no `#` title", module.slug),
+                    format!("module `{}` has no title", module.slug),
                 );
-                d.help = Some("start the README with `# Title`; pages and search use it".into());
+                d.help = Some(
+                    "start the file with `# Title` (or give front matter a `title`); pages and search use it"
+                        .into(),
+                );
                 diagnostics.push(d);
             }
             Some(title) => titles

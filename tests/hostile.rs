@@ -588,11 +588,12 @@ fn empty_files() {
     project.write("content/modules/beta/README.md", "");
     project.write("content/paths/empty.md", "");
     project.write("content/modules/alpha/notes.md", "");
+    // The empty module is a warning; the exit code is alpha's link to `beta#usage`.
     let (check, _) = project.check_and_build(1);
     assert!(
         check
             .stdout
-            .contains("error[empty-module]: module `beta` has an empty README")
+            .contains("warning[empty-module]: module `beta` has an empty README")
     );
     assert!(check.stdout.contains("content/modules/beta/README.md:1:1"));
     // An empty path or page is not an error on its own.

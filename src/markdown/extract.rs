@@ -50,7 +50,13 @@ pub struct LinkedItem {
 
 #[derive(Debug, Default)]
 pub struct ParsedDoc {
+    /// Front matter's `title`, else the first `#` heading (or HTML `<h1>`), else the first
+    /// heading of any level.
     pub title: Option<String>,
+    /// The front matter, when the file starts with one that parsed.
+    pub front_matter: Option<crate::frontmatter::FrontMatter>,
+    /// Why the front matter did not parse, and the line of its opening fence.
+    pub front_matter_error: Option<(usize, String)>,
     /// The first paragraph's plain text, used as a summary.
     pub description: Option<String>,
     pub headings: Vec<Heading>,
@@ -144,7 +150,42 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
     // A ```` ```math ```` block being read: its offset and text.
     let mut math_block: Option<(usize, String)> = None;
 
+    let mut metadata: Option<(crate::frontmatter::Syntax, String)> = None;
+
     for (event, range) in events {
+        match &event {
+            Event::Start(Tag::MetadataBlock(kind)) => {
+                let syntax = match kind {
+                    pulldown_cmark::MetadataBlockKind::YamlStyle => {
+                        crate::frontmatter::Syntax::Yaml
+                    }
+                    pulldown_cmark::MetadataBlockKind::PlusesStyle => {
+                        crate::frontmatter::Syntax::Toml
+                    }
+                };
+                metadata = Some((syntax, String::new()));
+                continue;
+            }
+            Event::End(TagEnd::MetadataBlock(_)) => {
+                if let Some((syntax, block)) = metadata.take() {
+                    match crate::frontmatter::parse(syntax, &block) {
+                        Ok(matter) => doc.front_matter = Some(matter),
+                        Err(err) => {
+                            let line = text[..range.start].matches('\n').count() + 1;
+                            doc.front_matter_error = Some((line, err));
+                        }
+                    }
+                }
+                continue;
+            }
+            Event::Text(block) if metadata.is_some() => {
+                if let Some((_, text)) = metadata.as_mut() {
+                    text.push_str(block);
+                }
+                continue;
+            }
+            _ => {}
+        }
         match &event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
@@ -413,7 +454,40 @@ pub fn parse_for(text: &str, extract: Extract) -> ParsedDoc {
             _ => {}
         }
     }
+    if let Some(title) = doc
+        .front_matter
+        .as_ref()
+        .and_then(|matter| matter.title.as_deref())
+        .map(str::trim)
+        .filter(|title| !title.is_empty())
+    {
+        doc.title = Some(title.to_string());
+    }
+    if doc.title.is_none() {
+        doc.title = html_h1(text).or_else(|| doc.headings.first().map(|h| h.text.clone()));
+    }
+    if let Some(summary) = doc.front_matter.as_ref().and_then(|m| m.summary_text()) {
+        doc.description = Some(summary.to_string());
+    }
     doc
+}
+
+/// The text of the first HTML `<h1>` (`<h1 align="center">Title</h1>`, as READMEs centre
+/// their title), tags such as badges' `<img>` and `<a>` stripped.
+fn html_h1(text: &str) -> Option<String> {
+    static H1: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static TAG: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    if !text.contains("<h1") && !text.contains("<H1") {
+        return None;
+    }
+    let h1 = H1.get_or_init(|| {
+        regex::Regex::new(r"(?is)<h1(?:\s[^>]*)?>(.*?)</h1\s*>").expect("valid regex")
+    });
+    let tag = TAG.get_or_init(|| regex::Regex::new(r"(?s)<[^>]*>").expect("valid regex"));
+    let inner = h1.captures(text)?.get(1)?.as_str();
+    let stripped = tag.replace_all(inner, " ");
+    let title = collapse_whitespace(&raw_html::decode_entities(&stripped));
+    (!title.is_empty()).then_some(title)
 }
 
 fn scan_html(doc: &mut ParsedDoc, html: &str, to_source: impl Fn(usize) -> usize) {
@@ -468,6 +542,10 @@ fn count_words(text: &str) -> usize {
 /// Text as a list or card shows it: whitespace runs as one space, shortcodes as emoji.
 fn display_text(text: &str) -> String {
     let text = super::emoji::replace(text);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn collapse_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

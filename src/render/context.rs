@@ -47,6 +47,9 @@ pub(super) struct Base<'a> {
 #[derive(Serialize, Clone)]
 pub(super) struct ModuleCard {
     pub(super) title: String,
+    /// The path item's own link text, when it names the module otherwise than its title
+    /// (two items "Capstone 1" and "Capstone 2" linking one folder).
+    pub(super) label: Option<String>,
     pub(super) slug: String,
     pub(super) url: Option<String>,
     pub(super) summary: Option<String>,
@@ -76,9 +79,14 @@ pub(super) struct PhaseCtx {
     pub(super) choose: Option<String>,
     pub(super) choose_min: Option<u32>,
     pub(super) choose_max: Option<u32>,
+    /// `(Choose N)` chooses among the `###` tracks; otherwise among the phase's items.
+    pub(super) choose_tracks: bool,
     pub(super) module_count: usize,
     pub(super) modules: Vec<ModuleCard>,
     pub(super) groups: Vec<GroupCtx>,
+    /// A phase with no module items (a list of outside courses, papers, videos) shown as
+    /// written, so its words reach its pages rather than an empty module list.
+    pub(super) written_html: Option<String>,
 }
 
 #[derive(Serialize)]

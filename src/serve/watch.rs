@@ -49,12 +49,11 @@ impl Roots {
 const DEBOUNCE: Duration = Duration::from_millis(20);
 
 fn watched_paths(project_dir: &Path) -> Vec<(PathBuf, RecursiveMode)> {
-    let config = crate::config::Config::load(project_dir).unwrap_or_default();
-    let layout = crate::load::detect_layout(project_dir);
-    let content = if layout == crate::load::Layout::Site {
-        config.content_dir(project_dir)
-    } else {
-        project_dir.to_path_buf()
+    let content = match crate::load::detect(project_dir) {
+        Ok(detected) if detected.layout == crate::load::Layout::Site => {
+            detected.config.content_dir(project_dir)
+        }
+        _ => project_dir.to_path_buf(),
     };
     // With `src = "."` the content is the project itself: watch all of it.
     let top_mode = if content == project_dir {

@@ -36,6 +36,7 @@ impl<'a> Renderer<'a> {
         let doc = self.site.doc(&module.rel);
         ModuleCard {
             title: self.site.module_title(slug),
+            label: None,
             slug: slug.to_string(),
             url: module.exists.then(|| module_url(slug)),
             summary: doc.and_then(|d| d.parsed.description.clone()),
@@ -46,7 +47,14 @@ impl<'a> Renderer<'a> {
 
     pub(in crate::render) fn phase_ctx(&self, path: &LearningPath, index: usize) -> PhaseCtx {
         let phase = &path.phases[index];
-        let card = |m: &crate::model::ModuleRef| self.module_card(&m.slug, &m.topics);
+        let card = |m: &crate::model::ModuleRef| {
+            let mut card = self.module_card(&m.slug, &m.topics);
+            let text = m.link_text.trim();
+            if !text.is_empty() && !text.eq_ignore_ascii_case(card.title.trim()) {
+                card.label = Some(text.to_string());
+            }
+            card
+        };
         PhaseCtx {
             number: index + 1,
             title: phase.title.clone(),
@@ -57,6 +65,8 @@ impl<'a> Renderer<'a> {
             choose: phase.choose.map(|c| c.to_string()),
             choose_min: phase.choose.map(|c| c.min),
             choose_max: phase.choose.map(|c| c.max),
+            choose_tracks: phase.tracks().next().is_some(),
+            written_html: None,
             module_count: phase.all_modules().count(),
             modules: phase.modules.iter().map(card).collect(),
             groups: phase
@@ -114,6 +124,39 @@ impl<'a> Renderer<'a> {
             .edit_url_template
             .as_ref()?;
         Some(template.replace("{path}", &self.site.project.display_path(rel)))
+    }
+
+    /// The body of a phase that lists no modules, as written (its heading left out: the
+    /// page shows its own), with links made relative to `page_url`.
+    pub(in crate::render) fn phase_written_html(
+        &self,
+        path: &LearningPath,
+        index: usize,
+        page_url: &str,
+    ) -> Option<String> {
+        let phase = &path.phases[index];
+        if phase.all_modules().next().is_some() {
+            return None;
+        }
+        let headings = &self.site.project.docs[&path.rel].parsed.headings;
+        let heading_index = headings
+            .iter()
+            .position(|h| h.offset == phase.heading_offset)?;
+        let level = headings[heading_index].level;
+        let section = self
+            .markdown(&path.rel, page_url, Some(level))
+            .into_iter()
+            .find(|s| s.heading_index == Some(heading_index))?;
+        // The section opens with its heading's element; everything after it is the body.
+        let close = format!("</h{level}>");
+        let body = section
+            .html
+            .find(&close)
+            .map_or(section.html.as_str(), |end| {
+                &section.html[end + close.len()..]
+            })
+            .trim();
+        (!body.is_empty()).then(|| body.to_string())
     }
 
     pub(in crate::render) fn markdown(

@@ -47,7 +47,14 @@ impl<'a> Renderer<'a> {
                 } => Some(SectionCtx::Phases {
                     container_title: container.then(|| headings[*heading_index].text.clone()),
                     container_id: container.then(|| headings[*heading_index].id.clone()),
-                    phases: phases.iter().map(|&i| self.phase_ctx(path, i)).collect(),
+                    phases: phases
+                        .iter()
+                        .map(|&i| {
+                            let mut phase = self.phase_ctx(path, i);
+                            phase.written_html = self.phase_written_html(path, i, &url);
+                            phase
+                        })
+                        .collect(),
                 }),
             })
             .collect();
@@ -97,14 +104,18 @@ impl<'a> Renderer<'a> {
         let mut pages = Vec::new();
         for (index, phase) in path.phases.iter().enumerate() {
             let url = phase_url(path, phase);
-            let ctx_phase = self.phase_ctx(path, index);
+            let mut ctx_phase = self.phase_ctx(path, index);
+            ctx_phase.written_html = self.phase_written_html(path, index, &url);
             let mut base = self.base("phase", &url, format!("{} · {}", phase.title, path.title));
+            let count = match ctx_phase.module_count {
+                0 => String::new(),
+                1 => ": 1 module".to_string(),
+                n => format!(": {n} modules"),
+            };
             base.description = Some(format!(
-                "{} of {}: {} module{}{}",
+                "{} of {}{count}{}",
                 phase.title,
                 path.title,
-                ctx_phase.module_count,
-                if ctx_phase.module_count == 1 { "" } else { "s" },
                 phase.duration.map(|d| format!(", {d}")).unwrap_or_default()
             ));
             base.sidebar = Some(self.sidebar(Sidebar::Phase(path_index, index), &url)?);
