@@ -218,7 +218,7 @@ fn suggest_path<'a>(rel: &str, index: &'a FileIndex) -> Option<(usize, &'a str)>
             continue;
         }
         let parent = parts[..i].join("/");
-        return crate::suggest::closest(part, index.children(&parent)).map(|name| (i, name));
+        return index.closest_child(&parent, part).map(|name| (i, name));
     }
     None
 }

@@ -242,6 +242,8 @@ fn structure(
     covered: &mut HashMap<String, HashSet<usize>>,
 ) {
     let project = &site.project;
+    // Built at the first missing module, once for every path.
+    let existing_modules = std::sync::OnceLock::new();
     for path in &site.paths {
         let doc = &project.docs[&path.rel];
         for bad in &path.bad_durations {
@@ -304,12 +306,16 @@ fn structure(
                         ),
                     );
                     let modules_dir = project.config.modules_dir();
-                    let existing = site
-                        .modules
-                        .values()
-                        .filter(|m| m.exists)
-                        .map(|m| m.slug.as_str());
-                    d.help = crate::suggest::closest(&module_ref.slug, existing)
+                    let existing = existing_modules.get_or_init(|| {
+                        crate::suggest::Index::new(
+                            site.modules
+                                .values()
+                                .filter(|m| m.exists)
+                                .map(|m| m.slug.as_str()),
+                        )
+                    });
+                    d.help = existing
+                        .closest(&module_ref.slug)
                         .map(|near| format!("did you mean `{near}`? (in `{modules_dir}/`)"));
                     d.target = Some(module_ref.dest.clone());
                     d.width = module_ref.link_len;
