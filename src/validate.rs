@@ -53,7 +53,9 @@ pub fn point_at_link(doc: &Doc, link: &DocLink, diagnostic: &mut Diagnostic) {
     let position = doc.source.position(link.offset);
     diagnostic.line = position.line;
     diagnostic.column = position.column;
-    diagnostic.source_line = Some(doc.source.line_text(position.line).to_string());
+    let (window, skipped) = doc.source.window(link.offset);
+    diagnostic.source_line = Some(window);
+    diagnostic.source_skipped = skipped;
     diagnostic.target = Some(link.dest.clone());
     diagnostic.width = doc.source.text[link.offset..link.offset + link.len]
         .lines()
@@ -69,6 +71,7 @@ fn at(
     message: String,
 ) -> Diagnostic {
     let position = doc.source.position(offset);
+    let (window, skipped) = doc.source.window(offset);
     Diagnostic {
         severity,
         code,
@@ -78,7 +81,8 @@ fn at(
         target: None,
         message,
         help: None,
-        source_line: Some(doc.source.line_text(position.line).to_string()),
+        source_line: Some(window),
+        source_skipped: skipped,
         width: 1,
     }
 }
