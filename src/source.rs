@@ -22,6 +22,31 @@ const BLOCK: usize = 1024;
 /// How many characters of a long line a finding keeps on each side of its column.
 const WINDOW: usize = 80;
 
+/// The largest content file read: ten times the largest README seen in real course
+/// repositories' history, and a bound on the memory one file can take.
+pub const MAX_FILE_BYTES: u64 = 64 << 20;
+
+/// The whole of `path`, or an error when it holds more than `limit` bytes: a symlink to
+/// `/dev/zero` or a huge file is refused after reading `limit + 1` bytes at most.
+pub fn read_limited(path: &std::path::Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let hint = file.metadata().map_or(0, |m| m.len()).min(limit);
+    let mut bytes = Vec::with_capacity(hint as usize + 1);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
+}
+
+pub fn too_large(limit: u64) -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::InvalidData,
+        format!("larger than the limit of {} MiB", limit >> 20),
+    )
+}
+
 /// A 1-based line and column; the column counts characters, as editors and rustc do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Position {

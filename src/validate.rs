@@ -94,6 +94,7 @@ type FileLinks<'a> = (&'a String, usize, Vec<(usize, Diagnostic)>);
 pub fn validate(site: &Site, scope: Scope) -> Report {
     let project = &site.project;
     let excludes = exclude_patterns(&project.config);
+    let sanitizing = project.config.output.html.sanitize;
     let mut diagnostics = project.load_diagnostics.clone();
     let docs: Vec<(&String, &std::sync::Arc<crate::load::Doc>)> = project
         .docs
@@ -126,6 +127,24 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
                             point_at_link(doc, link, &mut diagnostic);
                             found.push((link.offset, diagnostic));
                         }
+                    }
+                    if sanitizing
+                        && doc.source.text.contains('<')
+                        && crate::sanitize::nesting_depth(&doc.source.text)
+                            > crate::sanitize::MAX_DEPTH
+                    {
+                        let mut d = at(
+                            doc,
+                            0,
+                            Severity::Warning,
+                            "deep-html",
+                            format!(
+                                "raw HTML nests more than {} elements deep: the section is shown as its source text",
+                                crate::sanitize::MAX_DEPTH
+                            ),
+                        );
+                        d.help = Some("flatten the HTML; browsers stop nesting at 512 too".into());
+                        found.push((usize::MAX, d));
                     }
                     (*rel, doc.parsed.links.len(), found)
                 })

@@ -1,0 +1,3 @@
+//! Terminal and CI logs: nothing from content reaches human output unescaped.
+
+use super::*;
