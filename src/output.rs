@@ -103,15 +103,6 @@ fn guard(
     let project = resolved(project_dir);
     let content = resolved(content_dir);
     let refuse = |why: &str| Err(OutputError(format!("{action} {}: {why}", dest.display())));
-    if dest == project {
-        return refuse("it is the project folder");
-    }
-    if content.starts_with(&dest) {
-        return refuse("it is or contains the content folder");
-    }
-    if !dest.starts_with(&project) && !explicit {
-        return refuse("it is outside the project; pass it with --dest-dir to build there");
-    }
     // A build replaces its folder as a whole. Through a symlink that would mean emptying
     // the link's target (perhaps an earlier site holding the maintainer's own CNAME and
     // .well-known/) or replacing the link with a folder: neither is what was asked.
@@ -120,6 +111,15 @@ fn guard(
             "it is a symbolic link, and pathbook never writes or deletes through one; name the real folder ({}) instead",
             dest.display()
         ));
+    }
+    if dest == project {
+        return refuse("it is the project folder");
+    }
+    if content.starts_with(&dest) {
+        return refuse("it is or contains the content folder");
+    }
+    if !dest.starts_with(&project) && !explicit {
+        return refuse("it is outside the project; pass it with --dest-dir to build there");
     }
     if dest.exists()
         && !dest.join(MARKER).exists()

@@ -325,7 +325,7 @@ mod tests {
             "[::1]:3000",
             "app.localhost:80",
         ] {
-            assert!(is_local_host(host), "{host}");
+            assert!(super::is_local_host(host), "{host}");
         }
         for host in [
             "",
@@ -334,7 +334,7 @@ mod tests {
             "localhost.evil.example",
             "[evil]",
         ] {
-            assert!(!is_local_host(host), "{host}");
+            assert!(!super::is_local_host(host), "{host}");
         }
     }
 

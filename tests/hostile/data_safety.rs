@@ -339,3 +339,72 @@ fn files_outside_the_content_root_are_never_copied() {
         assert!(!rel.contains("secret"), "{rel} was written");
     }
 }
+
+#[test]
+fn a_symlinked_build_folder_is_refused_and_its_target_left_alone() {
+    let project = Project::new();
+    let earlier = tempfile::tempdir().unwrap();
+    // An earlier site the maintainer keeps elsewhere, with files pathbook never made.
+    std::fs::write(earlier.path().join(".pathbook-build"), "").unwrap();
+    std::fs::write(earlier.path().join("CNAME"), "learn.example.org\n").unwrap();
+    std::fs::create_dir(earlier.path().join(".well-known")).unwrap();
+    std::fs::write(
+        earlier.path().join(".well-known/security.txt"),
+        "Contact: x\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(earlier.path(), project.join("book")).unwrap();
+    for args in [&["build"][..], &["build", "-d", "book"], &["clean"]] {
+        let out = project.run(args);
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.all());
+        assert!(out.stderr.contains("symbolic link"), "{}", out.stderr);
+        assert!(earlier.path().join("CNAME").is_file(), "{args:?}");
+        assert!(earlier.path().join(".well-known/security.txt").is_file());
+        assert!(
+            std::fs::symlink_metadata(project.join("book"))
+                .unwrap()
+                .is_symlink()
+        );
+        assert!(leftovers(&project).is_empty(), "{:?}", leftovers(&project));
+    }
+}
+
+#[test]
+fn clean_refuses_every_folder_build_refuses() {
+    let project = Project::new();
+    project.write("book.toml", "[build]\nbuild-dir = \"content\"\n");
+    project.write("content/.pathbook-build", "");
+    assert_eq!(project.run(&["build"]).code, Some(2));
+    let out = project.run(&["clean"]);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(out.stderr.contains("not deleting"), "{}", out.stderr);
+    assert!(project.join("content/paths/p.md").is_file());
+    assert!(project.join("content/modules/alpha/README.md").is_file());
+}
+
+#[test]
+fn init_never_writes_through_a_symlink() {
+    let outside = tempfile::tempdir().unwrap();
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path();
+    // Dangling links: `exists()` says no, a plain write would create the targets outside.
+    std::os::unix::fs::symlink(outside.path().join("book.toml"), dir.join("book.toml")).unwrap();
+    let out = run_limited(
+        {
+            let mut c = common::bin();
+            c.arg("init").current_dir(dir);
+            c
+        },
+        QUICK,
+    );
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(!outside.path().join("book.toml").exists());
+    std::fs::remove_file(dir.join("book.toml")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.join("content")).unwrap();
+    let mut command = common::bin();
+    command.arg("init").current_dir(dir);
+    let out = run_limited(command, QUICK);
+    assert_eq!(out.code, Some(2), "{}", out.all());
+    assert!(out.stderr.contains("symbolic link"), "{}", out.stderr);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}

@@ -531,3 +531,67 @@ fn a_template_with_an_undefined_variable_names_the_template() {
     );
     assert!(!project.join("book").exists(), "a failed build left a site");
 }
+
+#[test]
+fn a_readme_with_old_mac_line_endings_has_its_title_body_and_links() {
+    let project = Project::new();
+    project.write(
+        "content/modules/alpha/README.md",
+        "# Alpha\r\rFirst paragraph.\r\rSee [gone](missing.md).\r",
+    );
+    let out = project.run(&["check"]);
+    assert_eq!(out.code, Some(1), "{}", out.all());
+    assert!(
+        out.all().contains("content/modules/alpha/README.md:5:5"),
+        "{}",
+        out.all()
+    );
+    project.write(
+        "content/modules/alpha/README.md",
+        "# Alpha\r\rFirst paragraph.\r\rSee [Beta](../beta/README.md).\r",
+    );
+    let build = project.run(&["build"]);
+    assert_eq!(build.code, Some(0), "{}", build.all());
+    let page = project.read_out("modules/alpha/index.html");
+    assert!(page.contains("<h1"), "{page}");
+    assert!(page.contains("<p>First paragraph.</p>"), "{page}");
+    assert!(!page.contains("Alpha\r"), "{page}");
+}
+
+#[test]
+fn a_book_toml_that_never_ends_is_refused_not_read_into_memory() {
+    let project = Project::new();
+    std::fs::remove_file(project.join("book.toml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", project.join("book.toml")).unwrap();
+    for command in ["check", "build"] {
+        let out = project.run(&[command]);
+        assert_eq!(out.code, Some(2), "{command}: {}", out.all());
+        assert!(out.stderr.contains("book.toml"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("larger than the limit"),
+            "{}",
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn javascript_addresses_in_book_toml_are_refused() {
+    let project = Project::new();
+    for key in ["git-repository-url", "edit-url-template", "site-url"] {
+        project.write(
+            "book.toml",
+            format!("[output.html]\n{key} = \"javascript:alert(1)//{{path}}\"\n"),
+        );
+        let out = project.run(&["build"]);
+        assert_eq!(out.code, Some(2), "{key}: {}", out.all());
+        assert!(
+            out.stderr.contains(&format!(
+                "`output.html.{key}` must be an http or https address"
+            )),
+            "{}",
+            out.stderr
+        );
+        assert!(!project.join("book").exists());
+    }
+}

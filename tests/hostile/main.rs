@@ -17,6 +17,7 @@ mod inputs;
 mod logs;
 mod properties;
 mod script;
+mod serve;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
