@@ -177,13 +177,19 @@ pub fn run(cli: Cli) -> i32 {
             hostname,
             open,
             poll,
-        } => crate::serve::run(crate::serve::ServeOptions {
+        } => match crate::serve::run(crate::serve::ServeOptions {
             project_dir: dir,
             port,
             hostname,
             open,
             poll,
-        }),
+        }) {
+            Ok(()) => EXIT_OK,
+            Err(err) => {
+                eprintln!("error: {err}");
+                EXIT_ENVIRONMENT
+            }
+        },
         Command::Init { dir } => init(&dir),
         Command::Clean { dir, dest_dir } => clean(&dir, dest_dir),
         Command::ImportMdbook { book_dir, dest } => {
@@ -407,7 +413,7 @@ fn check(
         links_only: true,
         ..LoadOptions::default()
     };
-    let mut timings = pipeline::Timings::default();
+    let mut timings = crate::timings::Timings::default();
     let project = match timings.time("load+parse", || Project::load(dir, &options)) {
         Ok(project) => project,
         Err(err) => {

@@ -12,6 +12,28 @@
 //!           → output::Staging, swapped in by output::write_atomically (`build`, reusing
 //!             unchanged jobs' files) | serve::Snapshot renders pages on request (`serve`)
 //! ```
+//!
+//! Where each step lives:
+//!
+//! ```text
+//! cli.rs            the commands; the only place that picks an exit code
+//! pipeline.rs       load → model → validate → plan, shared by build, check and serve
+//! timings.rs        time per stage, for --verbose
+//! config.rs         book.toml
+//! discover.rs       the content's files; load.rs reads them, markdown/ parses them
+//! markdown/         extract (links, headings) for checking; html (+ raw_html) for pages
+//! model.rs          paths, phases, groups, tracks and modules
+//! validate.rs       the findings `check` reports (links.rs resolves links, slug.rs ids)
+//! external.rs       `check --external`
+//! render/           mod.rs: Renderer and Sink; plan.rs: jobs and what each may reuse;
+//!                   urls.rs: where files go; context.rs: template contexts; nav.rs:
+//!                   sidebars; pages/: one file per page kind; print.rs: the print page;
+//!                   pathmap.rs: the path's SVG map
+//! search/           the search index (mod.rs) and the documents it indexes (pages.rs)
+//! templates.rs      Tera templates and the theme's static files; highlight.rs: syntect
+//! output.rs         the staging folder, the swap, the reuse manifest
+//! serve/            the live preview: http.rs, watch.rs
+//! ```
 
 pub mod cli;
 pub mod config;
@@ -26,7 +48,6 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
-pub mod pathmap;
 pub mod pipeline;
 pub mod render;
 pub mod sanitize;
@@ -36,4 +57,5 @@ pub mod slug;
 pub mod source;
 pub mod suggest;
 pub mod templates;
+pub mod timings;
 pub mod validate;

@@ -4,6 +4,7 @@ use crate::load::{LoadError, LoadOptions, Project};
 use crate::model::{self, Site};
 use crate::render::{self, Plan, RenderError, Renderer};
 use crate::templates::{TemplateError, Templates};
+use crate::timings::Timings;
 use crate::validate::{self, Report, Scope};
 use std::path::Path;
 
@@ -39,37 +40,6 @@ pub struct Prepared {
 impl Prepared {
     pub fn renderer(&self) -> Renderer<'_> {
         Renderer::new(&self.site, &self.templates, &self.plan)
-    }
-}
-
-/// Time per named part, for `--verbose` and the benchmark profile: the pipeline's stages
-/// (wall time), or rendering's kinds of job (thread time).
-#[derive(Debug, Default, Clone)]
-pub struct Timings {
-    pub stages: Vec<(&'static str, std::time::Duration)>,
-}
-
-impl Timings {
-    pub fn time<T>(&mut self, stage: &'static str, work: impl FnOnce() -> T) -> T {
-        let started = std::time::Instant::now();
-        let result = work();
-        self.stages.push((stage, started.elapsed()));
-        result
-    }
-
-    pub fn add(&mut self, stage: &'static str, elapsed: std::time::Duration) {
-        self.stages.push((stage, elapsed));
-    }
-}
-
-impl std::fmt::Display for Timings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let parts: Vec<String> = self
-            .stages
-            .iter()
-            .map(|(stage, d)| format!("{stage} {:.0} ms", d.as_secs_f64() * 1000.0))
-            .collect();
-        f.write_str(&parts.join(", "))
     }
 }
 

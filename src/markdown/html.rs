@@ -1,6 +1,7 @@
 //! Markdown → HTML with the ids, link rewrites and highlighting the site needs. It parses
 //! with the same options as the extraction pass, so heading `n` here is heading `n` there.
 
+pub use super::escape::escape_attr;
 use super::{Heading, LinkKind, raw_html};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Parser, Tag, TagEnd};
 use std::fmt::Write as _;
@@ -303,12 +304,6 @@ fn relocate_url(dest: &str, href: bool, relocate: &Relocate) -> Option<Option<St
 /// Renders a whole document as one piece of HTML.
 pub fn render_whole(text: &str, options: &HtmlOptions) -> String {
     render(text, options).into_iter().map(|s| s.html).collect()
-}
-
-pub fn escape_attr(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String");
-    out
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! reads titles and module items from it, the checker reads links and anchors, and the
 //! renderer uses the same heading ids, so what is checked is what is published.
 
+mod escape;
 mod extract;
 pub mod html;
 pub mod raw_html;

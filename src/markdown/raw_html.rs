@@ -98,7 +98,7 @@ pub fn rewrite_links(html: &str, mut rewrite: impl FnMut(&str) -> Option<String>
                 let start = attrs.start() + value.start();
                 let end = attrs.start() + value.end();
                 out.push_str(&html[last..start]);
-                out.push_str(&super::html::escape_attr(&new_value));
+                out.push_str(&super::escape::escape_attr(&new_value));
                 last = end;
             }
         }

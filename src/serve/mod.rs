@@ -322,48 +322,74 @@ pub(crate) fn report_rebuild(rebuilt: &Rebuilt) {
     }
 }
 
-async fn bind(hostname: &str, port: u16) -> Result<(tokio::net::TcpListener, Option<u16>), String> {
-    let mut last_error = String::new();
+/// Why `serve` could not start or stopped: the command line turns it into an exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot start the server: {0}")]
+    Runtime(#[source] std::io::Error),
+    #[error("{}: not a folder", .0.display())]
+    NotAFolder(std::path::PathBuf),
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error("ports {first} to {last} are all in use ({source})")]
+    PortsInUse {
+        first: u16,
+        last: u16,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Address(#[source] std::io::Error),
+    #[error("cannot watch {}: {source}", .folder.display())]
+    Watch {
+        folder: std::path::PathBuf,
+        source: notify::Error,
+    },
+    #[error("{0}")]
+    Server(#[source] std::io::Error),
+}
+
+async fn bind(
+    hostname: &str,
+    port: u16,
+) -> Result<(tokio::net::TcpListener, Option<u16>), ServeError> {
+    let mut last_error = None;
     for candidate in port..port.saturating_add(20).max(port) {
         let address = format!("{hostname}:{candidate}");
         match tokio::net::TcpListener::bind(&address).await {
             Ok(listener) => return Ok((listener, (candidate != port).then_some(port))),
             Err(err) if err.kind() == std::io::ErrorKind::AddrInUse && port != 0 => {
-                last_error = err.to_string();
+                last_error = Some(err);
             }
-            Err(err) => return Err(format!("cannot listen on {address}: {err}")),
+            Err(source) => return Err(ServeError::Listen { address, source }),
         }
     }
-    Err(format!(
-        "ports {port} to {} are all in use ({last_error})",
-        port.saturating_add(19)
-    ))
+    Err(ServeError::PortsInUse {
+        first: port,
+        last: port.saturating_add(19),
+        source: last_error.unwrap_or_else(|| std::io::Error::from(std::io::ErrorKind::AddrInUse)),
+    })
 }
 
-pub fn run(options: ServeOptions) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+pub fn run(options: ServeOptions) -> Result<(), ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(err) => {
-            eprintln!("error: cannot start the server: {err}");
-            return crate::cli::EXIT_ENVIRONMENT;
-        }
-    };
+        .map_err(ServeError::Runtime)?;
     runtime.block_on(serve(options))
 }
 
-async fn serve(options: ServeOptions) -> i32 {
+async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     // Absolute, so the watcher's paths and the loader's compare.
     let project_dir = options
         .project_dir
         .canonicalize()
         .unwrap_or_else(|_| options.project_dir.clone());
     if !project_dir.is_dir() {
-        eprintln!("error: {}: not a folder", project_dir.display());
-        return crate::cli::EXIT_ENVIRONMENT;
+        return Err(ServeError::NotAFolder(project_dir));
     }
     let shared = Shared::new();
     if let Some(file) = crate::highlight::cache_file(&project_dir) {
@@ -378,31 +404,18 @@ async fn serve(options: ServeOptions) -> i32 {
         &Changes::default(),
     ));
 
-    let (listener, moved_from) = match bind(&options.hostname, options.port).await {
-        Ok(bound) => bound,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return crate::cli::EXIT_ENVIRONMENT;
-        }
-    };
-    let address: SocketAddr = match listener.local_addr() {
-        Ok(address) => address,
-        Err(err) => {
-            eprintln!("error: {err}");
-            return crate::cli::EXIT_ENVIRONMENT;
-        }
-    };
+    let (listener, moved_from) = bind(&options.hostname, options.port).await?;
+    let address: SocketAddr = listener.local_addr().map_err(ServeError::Address)?;
     if let Some(wanted) = moved_from {
         eprintln!("port {wanted} is in use; using {} instead", address.port());
     }
     // Watch before announcing the address: a save right after the announcement is seen.
-    let watcher = match watch::start(project_dir.clone(), shared.clone(), options.poll, latest) {
-        Ok(watcher) => watcher,
-        Err(err) => {
-            eprintln!("error: cannot watch {}: {err}", project_dir.display());
-            return crate::cli::EXIT_ENVIRONMENT;
-        }
-    };
+    let watcher = watch::start(project_dir.clone(), shared.clone(), options.poll, latest).map_err(
+        |source| ServeError::Watch {
+            folder: project_dir.clone(),
+            source,
+        },
+    )?;
     let url = format!("http://{address}/");
     println!(
         "serving {} at {url} (Ctrl-C to stop)",
@@ -418,11 +431,5 @@ async fn serve(options: ServeOptions) -> i32 {
     })
     .await;
     drop(watcher);
-    match result {
-        Ok(()) => crate::cli::EXIT_OK,
-        Err(err) => {
-            eprintln!("error: {err}");
-            crate::cli::EXIT_ENVIRONMENT
-        }
-    }
+    result.map_err(ServeError::Server)
 }

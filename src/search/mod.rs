@@ -15,6 +15,10 @@
 //! words, ranks pages from the postings alone, and loads the groups holding the top results
 //! for their headings and snippets. The tokenizer below is mirrored in `static/pathbook.js`.
 
+mod pages;
+
+pub(crate) use pages::search_pages;
+
 use crate::load::Doc;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::collections::{BTreeMap, HashMap};

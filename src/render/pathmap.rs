@@ -4,10 +4,10 @@
 //! CSS variables, so the map follows light and dark; the reader script marks done modules
 //! (`.is-done`) and chosen tracks once progress is loaded.
 
+use super::urls::{group_url, module_url, phase_url};
 use crate::links::relative_url;
 use crate::markdown::html::escape_attr;
 use crate::model::{LearningPath, ModuleRef, Site};
-use crate::render::{group_url, module_url, phase_url};
 use std::fmt::Write;
 
 const WIDTH: f64 = 760.0;
