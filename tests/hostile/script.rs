@@ -494,3 +494,45 @@ fn sanitize_false_keeps_html_as_written() {
     );
     assert!(html.contains("<script>console.log('trusted author')</script>"));
 }
+
+#[test]
+fn markup_in_folder_names_and_titles_stays_text_on_print_and_progress_data() {
+    let baseline = Project::new();
+    assert_eq!(baseline.run(&["build"]).code, Some(0));
+    let theme = theme_scripts(&baseline.join("book"));
+    let project = Project::new();
+    let evil_slug = "x\"><img src=x onerror=alert(1)>";
+    project.write(
+        "content/paths/p.md",
+        format!(
+            "# Path `<!--<script>`\n\n## Phase `<!--<script>` (1 week)\n\n\
+             1. [Alpha](../modules/alpha/README.md)\n\
+             2. [Evil](../modules/x%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E/README.md)\n\
+             3. [Beta](../modules/beta/README.md)\n"
+        ),
+    );
+    project.write(
+        &format!("content/modules/{evil_slug}/README.md"),
+        "# Evil\n\n## Part\n\nSee [part](#part).\n",
+    );
+    let build = project.run(&["build"]);
+    assert_eq!(build.code, Some(0), "{}", build.all());
+    let site = project.join("book");
+    let problems = executable_content(&site, &theme);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let path_page = common::read(site.join("paths/p/index.html"));
+    // In a `<script>` block `<!--<script>` makes the browser look past `</script>` for its
+    // end, swallowing the pager, footer and script: it must not appear raw anywhere.
+    assert!(
+        !path_page.contains("<!--<script>"),
+        "raw `<!--<script>` in the page"
+    );
+    assert!(
+        path_page.contains("</footer>"),
+        "the progress data swallowed the page"
+    );
+    assert!(
+        common::read(site.join("paths/p/print.html")).contains("&lt;img src=x onerror"),
+        "the folder name is shown as text on the print page"
+    );
+}
