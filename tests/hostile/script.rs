@@ -504,12 +504,10 @@ fn markup_in_folder_names_and_titles_stays_text_on_print_and_progress_data() {
     let evil_slug = "x\"><img src=x onerror=alert(1)>";
     project.write(
         "content/paths/p.md",
-        format!(
-            "# Path `<!--<script>`\n\n## Phase `<!--<script>` (1 week)\n\n\
+        "# Path `<!--<script>`\n\n## Phase `<!--<script>` (1 week)\n\n\
              1. [Alpha](../modules/alpha/README.md)\n\
              2. [Evil](../modules/x%22%3E%3Cimg%20src=x%20onerror=alert(1)%3E/README.md)\n\
-             3. [Beta](../modules/beta/README.md)\n"
-        ),
+             3. [Beta](../modules/beta/README.md)\n",
     );
     project.write(
         &format!("content/modules/{evil_slug}/README.md"),
