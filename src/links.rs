@@ -273,7 +273,19 @@ pub fn relative_url(from: &str, to: &str) -> String {
         .min(to_parts.len().saturating_sub(1));
     let mut url = "../".repeat(from_dir.len() - common);
     url.push_str(&to_parts[common..].join("/"));
-    url
+    without_scheme(url)
+}
+
+/// A relative URL whose first segment holds a `:` reads as a scheme: a file named
+/// `javascript:alert(1)` linked from its own folder would become a script link. `./` in
+/// front keeps it a path, to the same file.
+pub fn without_scheme(url: String) -> String {
+    let first = url.split(['/', '?', '#']).next().unwrap_or("");
+    if first.contains(':') {
+        format!("./{url}")
+    } else {
+        url
+    }
 }
 
 /// The prefix that leads from the page at `page` back to the site root (`""` or `../..`/).
@@ -372,6 +384,15 @@ mod tests {
         assert_eq!(code(""), "empty-link");
         assert_eq!(code("www.example.com/x"), "schemeless-url");
         assert_eq!(code("../empty"), "missing-file");
+    }
+
+    #[test]
+    fn a_file_named_like_a_scheme_stays_a_relative_link() {
+        assert_eq!(
+            super::relative_url("modules/m/index.html", "modules/m/javascript:alert(1)"),
+            "./javascript:alert(1)"
+        );
+        assert_eq!(super::relative_url("a/index.html", "b/c:d"), "../b/c:d");
     }
 
     #[test]

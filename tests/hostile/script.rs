@@ -534,3 +534,33 @@ fn markup_in_folder_names_and_titles_stays_text_on_print_and_progress_data() {
         "the folder name is shown as text on the print page"
     );
 }
+
+#[test]
+fn files_named_like_a_script_url_stay_relative_links() {
+    let baseline = Project::new();
+    assert_eq!(baseline.run(&["build"]).code, Some(0));
+    let theme = theme_scripts(&baseline.join("book"));
+    let project = Project::new();
+    project.write("content/modules/alpha/javascript:alert(1)", "data");
+    project.write(
+        "content/modules/alpha/README.md",
+        format!("{ALPHA_MD}\nSee [the file](./javascript:alert(1)).\n"),
+    );
+    project.write("content/javascript:alert(2).md", "# Root page\n\nText.\n");
+    let build = project.run(&["build"]);
+    assert_eq!(build.code, Some(0), "{}", build.all());
+    let site = project.join("book");
+    let problems = executable_content(&site, &theme);
+    assert!(problems.is_empty(), "{problems:#?}");
+    let alpha = common::read(site.join("modules/alpha/index.html"));
+    assert!(alpha.contains("href=\"./javascript:alert(1)\""), "{alpha}");
+    for (rel, bytes) in snapshot(&site) {
+        if rel.starts_with("search/") {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(
+                !text.contains("\"javascript:"),
+                "{rel}: a search result is a script URL"
+            );
+        }
+    }
+}
