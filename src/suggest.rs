@@ -15,7 +15,7 @@ const MAX_DISTANCE: usize = 6;
 /// The most candidates whose distance is measured for one finding.
 const BUDGET: usize = 256;
 /// How many neighbours on each side of the written name an [`Index`] offers, per order.
-const NEIGHBOURS: usize = 24;
+const NEIGHBOURS: usize = 12;
 
 /// The candidate nearest to `wanted` by edit distance, if it is close enough to be a
 /// plausible typo rather than a different name altogether. Looks at no more than
