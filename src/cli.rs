@@ -552,9 +552,14 @@ fn destination(dir: &Path, dest_dir: Option<PathBuf>) -> Option<(crate::config::
 }
 
 fn clean(dir: &Path, dest_dir: Option<PathBuf>) -> i32 {
-    let Some((_, dest)) = destination(dir, dest_dir) else {
+    let explicit = dest_dir.is_some();
+    let Some((config, dest)) = destination(dir, dest_dir) else {
         return EXIT_ENVIRONMENT;
     };
+    if let Err(err) = output::check_clean(&dest, dir, &config.content_dir(dir), explicit) {
+        eprintln!("error: {err}");
+        return EXIT_ENVIRONMENT;
+    }
     match output::clean(&dest) {
         Ok(true) => {
             println!("removed {}", dest.display());
@@ -640,13 +645,27 @@ fn toml_string(value: &str) -> String {
 }
 
 fn init(dir: &Path) -> i32 {
+    // A symlink (even a dangling one, which `exists` does not see) at a file or a folder
+    // init would write is refused: writing through it would land outside `dir`.
     for (rel, _) in INIT_FILES {
-        if dir.join(rel).exists() {
-            eprintln!(
-                "error: {} already exists; init writes only into a folder without a pathbook site",
-                dir.join(rel).display()
-            );
-            return EXIT_ENVIRONMENT;
+        let mut path = dir.to_path_buf();
+        for part in Path::new(rel).components() {
+            path.push(part);
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                break;
+            };
+            if meta.file_type().is_symlink() || path == dir.join(rel) {
+                eprintln!(
+                    "error: {} already exists{}; init writes only into a folder without a pathbook site",
+                    path.display(),
+                    if meta.file_type().is_symlink() {
+                        " as a symbolic link"
+                    } else {
+                        ""
+                    }
+                );
+                return EXIT_ENVIRONMENT;
+            }
         }
     }
     for (rel, text) in INIT_FILES {
@@ -657,7 +676,13 @@ fn init(dir: &Path) -> i32 {
             eprintln!("error: {}: {err}", parent.display());
             return EXIT_ENVIRONMENT;
         }
-        if let Err(err) = std::fs::write(&path, text) {
+        // `create_new` never follows a link that appeared since the check above.
+        let written = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .and_then(|mut file| std::io::Write::write_all(&mut file, text.as_bytes()));
+        if let Err(err) = written {
             eprintln!("error: {}: {err}", path.display());
             return EXIT_ENVIRONMENT;
         }

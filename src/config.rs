@@ -170,8 +170,14 @@ impl Config {
     /// Reads `book.toml` from `project_dir`; a missing file means every default.
     pub fn load(project_dir: &Path) -> Result<Config, ConfigError> {
         let file = project_dir.join("book.toml");
-        let text = match std::fs::read_to_string(&file) {
-            Ok(text) => text,
+        let text = match crate::source::read_limited(&file, MAX_CONFIG_BYTES) {
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| ConfigError {
+                file: file.clone(),
+                line: None,
+                column: None,
+                message: "cannot read: the file is not valid UTF-8".into(),
+                help: None,
+            })?,
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 return Ok(Config::default());
             }
@@ -227,6 +233,25 @@ impl Config {
                 "`output.html.edit-url-template` must contain `{{path}}`, got `{template}`"
             )));
         }
+        // These addresses become links on every page: a `javascript:` or `data:` one would
+        // be a script link a learner clicks. Only web addresses are taken.
+        let html = &self.output.html;
+        for (key, url) in [
+            ("site-url", &html.site_url),
+            ("git-repository-url", &html.git_repository_url),
+            ("edit-url-template", &html.edit_url_template),
+        ] {
+            if let Some(url) = url
+                && !is_web_address(url)
+            {
+                return Err(ConfigError {
+                    help: Some("write the full address, starting with `https://`".into()),
+                    ..error(format!(
+                        "`output.html.{key}` must be an http or https address, got `{url}`"
+                    ))
+                });
+            }
+        }
         for pattern in &self.check.exclude {
             if let Err(err) = regex::Regex::new(pattern) {
                 return Err(error(format!(
@@ -261,6 +286,21 @@ impl Config {
         normalise_dir(&self.modules.dir)
     }
 }
+
+/// `http://` or `https://` followed by a host, with nothing a browser would strip or
+/// reinterpret before the scheme.
+fn is_web_address(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    rest.is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// The largest `book.toml` read: a real one is a few hundred bytes, and a symlink to
+/// `/dev/zero` must be an error, not an exhausted memory.
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 fn normalise_dir(dir: &str) -> String {
     dir.split(['/', '\\'])

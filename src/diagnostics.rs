@@ -24,9 +24,14 @@ pub struct Diagnostic {
     pub target: Option<String>,
     pub message: String,
     pub help: Option<String>,
-    /// The source line, for the caret display; not part of the JSON.
+    /// The source line, for the caret display; not part of the JSON. Only a window of a
+    /// long line is kept (see [`crate::source::SourceFile::window`]), so a finding costs the
+    /// same on a 100 KB line as on a short one.
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// How many characters of the line come before `source_line`'s window.
+    #[serde(skip)]
+    pub source_skipped: usize,
     /// How many characters to underline from `column`.
     #[serde(skip)]
     pub width: usize,
@@ -45,6 +50,7 @@ impl Diagnostic {
             message,
             help: None,
             source_line: None,
+            source_skipped: 0,
             width: 1,
         }
     }
@@ -120,8 +126,32 @@ impl Paint {
     }
 }
 
+/// Text from content made safe for a terminal or a CI log: control characters (line
+/// breaks, ESC, BEL, C1 controls...) are shown as escapes, so a file name or a link cannot
+/// start a GitHub workflow command (`::add-mask::`) on a line of its own or send a
+/// terminal escape sequence. Tabs are kept: they are common and harmless.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c != '\t' && (c.is_control() || matches!(c, '\u{2028}' | '\u{2029}'));
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if unsafe_char(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// rustc-style: the headline, `--> file:line:col`, the source line with a caret under the
-/// link, then the help.
+/// link, then the help. Everything that comes from content goes through [`printable`].
 pub fn human(diagnostic: &Diagnostic, color: bool) -> String {
     let paint = Paint { on: color };
     let mut out = String::new();
@@ -134,32 +164,45 @@ pub fn human(diagnostic: &Diagnostic, color: bool) -> String {
         "{}{} {}",
         paint.wrap(label_color, &format!("{label}[{}]", diagnostic.code)),
         paint.wrap("1", ":"),
-        paint.wrap("1", &diagnostic.message)
+        paint.wrap("1", &printable(&diagnostic.message))
     );
     let gutter = " ".repeat(diagnostic.line.to_string().len());
     let _ = writeln!(
         out,
         "{gutter}{} {}:{}:{}",
         paint.wrap("1;34", "-->"),
-        diagnostic.file,
+        printable(&diagnostic.file),
         diagnostic.line,
         diagnostic.column
     );
     if let Some(line) = &diagnostic.source_line {
         let bar = paint.wrap("1;34", "|");
-        let shown: String = line.replace('\t', "    ");
+        let shown = |text: &str| printable(&text.replace('\t', "    ")).into_owned();
+        let skipped = if diagnostic.source_skipped > 0 {
+            "…"
+        } else {
+            ""
+        };
         let before: String = line
             .chars()
-            .take(diagnostic.column.saturating_sub(1))
+            .take(
+                diagnostic
+                    .column
+                    .saturating_sub(1)
+                    .saturating_sub(diagnostic.source_skipped),
+            )
             .collect();
-        let pad = before.replace('\t', "    ").chars().count();
-        let rest = line.chars().count().saturating_sub(pad).max(1);
-        let width = diagnostic.width.clamp(1, rest);
+        let before_len = before.chars().count();
+        let pad = skipped.chars().count() + shown(&before).chars().count();
+        let rest: String = line.chars().skip(before_len).collect();
+        let rest_width = shown(&rest).chars().count().max(1);
+        let width = diagnostic.width.clamp(1, rest_width);
         let _ = writeln!(out, "{gutter} {bar}");
         let _ = writeln!(
             out,
-            "{} {bar} {shown}",
-            paint.wrap("1;34", &diagnostic.line.to_string())
+            "{} {bar} {skipped}{}",
+            paint.wrap("1;34", &diagnostic.line.to_string()),
+            shown(line)
         );
         let _ = writeln!(
             out,
@@ -173,7 +216,7 @@ pub fn human(diagnostic: &Diagnostic, color: bool) -> String {
             out,
             "{gutter} {} {}",
             paint.wrap("1;34", "="),
-            format_args!("{}: {help}", paint.wrap("1", "help"))
+            format_args!("{}: {}", paint.wrap("1", "help"), printable(help))
         );
     }
     out
@@ -247,6 +290,7 @@ mod tests {
             message: "no heading `x`".into(),
             help: Some("did you mean `y`?".into()),
             source_line: Some("See [a](../a.md#x), ok".into()),
+            source_skipped: 0,
             width: 14,
         }
     }
@@ -271,5 +315,34 @@ mod tests {
             line,
             "::error file=content/paths/p.md,line=3,col=5,title=pathbook missing-fragment::no heading `x`%0Ahelp: did you mean `y`?"
         );
+    }
+
+    #[test]
+    fn human_output_shows_control_characters_as_escapes() {
+        let mut d = sample();
+        d.file = "a\n::add-mask::x.md".into();
+        d.message = "bell \u{7} escape \u{1b}[31m".into();
+        d.source_line = Some("[a](\n::warning::x)\r".into());
+        d.help = Some("\u{9b}2J".into());
+        let text = human(&d, false);
+        assert!(!text.contains("\n::"), "{text}");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert!(text.contains("a\\n::add-mask::x.md"), "{text}");
+        assert!(text.contains("bell \\u{7} escape \\u{1b}[31m"), "{text}");
+    }
+
+    #[test]
+    fn a_window_of_a_long_line_keeps_the_caret_under_the_link() {
+        let mut d = sample();
+        d.column = 1005;
+        d.source_skipped = 1000;
+        d.source_line = Some("xxxx [a](b) yyyy".into());
+        d.width = 6;
+        let text = human(&d, false);
+        assert!(text.contains("3 | …xxxx [a](b) yyyy\n"), "{text}");
+        assert!(text.contains("  |      ^^^^^^\n"), "{text}");
     }
 }

@@ -17,6 +17,9 @@ pub struct FileIndex {
     by_lowercase: foldhash::HashMap<String, String>,
     /// Entries that were seen but not taken, with the reason (symlinks out of the root...).
     pub skipped: Vec<(String, String)>,
+    /// Folder → its entries' names, for "did you mean": built the first time a link is
+    /// missing, so each finding looks up its folder instead of scanning every path.
+    suggestions: std::sync::OnceLock<foldhash::HashMap<String, crate::suggest::Index>>,
 }
 
 pub struct DiscoverOptions<'a> {
@@ -174,6 +177,24 @@ impl FileIndex {
             .chain(self.dirs.iter())
             .filter(move |f| !f.is_empty() && parent_of(f) == dir)
             .map(|f| f.rsplit('/').next().unwrap_or(f))
+    }
+
+    /// The closest name to `name` among the entries of folder `dir`.
+    pub fn closest_child(&self, dir: &str, name: &str) -> Option<&str> {
+        let by_dir = self.suggestions.get_or_init(|| {
+            let mut names: foldhash::HashMap<&str, Vec<&str>> = Default::default();
+            for entry in self.files.iter().chain(self.dirs.iter()) {
+                if !entry.is_empty() {
+                    let name = entry.rsplit('/').next().unwrap_or(entry);
+                    names.entry(parent_of(entry)).or_default().push(name);
+                }
+            }
+            names
+                .into_iter()
+                .map(|(dir, names)| (dir.to_string(), crate::suggest::Index::new(names)))
+                .collect()
+        });
+        by_dir.get(dir)?.closest(name)
     }
 
     pub fn exists(&self, rel: &str) -> bool {

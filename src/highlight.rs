@@ -208,7 +208,21 @@ fn highlight_uncached(code: &str, lang: Option<&str>) -> Arc<str> {
     html
 }
 
+/// Past these sizes a block is shown as plain text: syntect's cost on one line grows
+/// faster than the line (a 110 KB line in a Markdown block took 33 s), and no reader
+/// needs colours on a line of thousands of characters.
+const MAX_HIGHLIGHTED_LINE: usize = 4 << 10;
+const MAX_HIGHLIGHTED_BLOCK: usize = 1 << 20;
+
 fn highlight_uncached_untimed(code: &str, lang: Option<&str>) -> Arc<str> {
+    if code.len() > MAX_HIGHLIGHTED_BLOCK
+        || (code.len() > MAX_HIGHLIGHTED_LINE
+            && code
+                .split('\n')
+                .any(|line| line.len() > MAX_HIGHLIGHTED_LINE))
+    {
+        return escape(code).into();
+    }
     SCRATCH.with(|scratch| {
         let scratch = &mut *scratch.borrow_mut();
         let Some(start) = lang.and_then(|lang| scratch.start(lang)) else {

@@ -391,7 +391,13 @@ pub fn import(book_dir: &Path, dest: &Path) -> Result<String, ImportError> {
     let mut carried = String::new();
     for key in ["site-url", "git-repository-url", "edit-url-template"] {
         if let Some(value) = html.and_then(|h| h.get(key)).and_then(toml::Value::as_str) {
-            carried.push_str(&format!("{key} = {value:?}\n"));
+            // mdBook's site-url is often only the path the book is served under ("/book/");
+            // pathbook's is the full address, and refuses anything else.
+            if value.starts_with("https://") || value.starts_with("http://") {
+                carried.push_str(&format!("{key} = {value:?}\n"));
+            } else {
+                untranslated.push(format!("`output.html.{key} = {value:?}` is not a full http(s) address, which pathbook needs: set it in book.toml as `https://<host>{value}`"));
+            }
         }
     }
     if !carried.is_empty() {

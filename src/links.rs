@@ -249,7 +249,7 @@ fn suggest_path<'a>(rel: &str, index: &'a FileIndex) -> Option<(usize, &'a str)>
             continue;
         }
         let parent = parts[..i].join("/");
-        return crate::suggest::closest(part, index.children(&parent)).map(|name| (i, name));
+        return index.closest_child(&parent, part).map(|name| (i, name));
     }
     None
 }
@@ -304,7 +304,19 @@ pub fn relative_url(from: &str, to: &str) -> String {
         .min(to_parts.len().saturating_sub(1));
     let mut url = "../".repeat(from_dir.len() - common);
     url.push_str(&to_parts[common..].join("/"));
-    url
+    without_scheme(url)
+}
+
+/// A relative URL whose first segment holds a `:` reads as a scheme: a file named
+/// `javascript:alert(1)` linked from its own folder would become a script link. `./` in
+/// front keeps it a path, to the same file.
+pub fn without_scheme(url: String) -> String {
+    let first = url.split(['/', '?', '#']).next().unwrap_or("");
+    if first.contains(':') {
+        format!("./{url}")
+    } else {
+        url
+    }
 }
 
 /// The prefix that leads from the page at `page` back to the site root (`""` or `../..`/).
@@ -407,6 +419,15 @@ mod tests {
         assert_eq!(code("notes.md"), "missing-file");
         assert_eq!(code("train.py"), "missing-file");
         assert_eq!(code("../empty"), "missing-file");
+    }
+
+    #[test]
+    fn a_file_named_like_a_scheme_stays_a_relative_link() {
+        assert_eq!(
+            super::relative_url("modules/m/index.html", "modules/m/javascript:alert(1)"),
+            "./javascript:alert(1)"
+        );
+        assert_eq!(super::relative_url("a/index.html", "b/c:d"), "../b/c:d");
     }
 
     #[test]

@@ -362,6 +362,10 @@ fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<Stamp>)> {
     use std::io::Read;
     let mut file = std::fs::File::open(path)?;
     let metadata = file.metadata().ok();
+    let limit = crate::source::MAX_FILE_BYTES;
+    if metadata.as_ref().is_some_and(|m| m.len() > limit) {
+        return Err(crate::source::too_large(limit));
+    }
     let len = metadata.as_ref().map_or(0, |m| m.len() as usize);
     // `read_to_end` would stat the file again, ask for its position and make one more read
     // to find the end: three system calls per file that a check of thousands of small
@@ -377,7 +381,14 @@ fn read_file(path: &Path) -> std::io::Result<(Vec<u8>, Option<Stamp>)> {
     };
     bytes.truncate(first);
     if first != len || len == 0 {
-        file.read_to_end(&mut bytes)?;
+        // A file that grew since the stat, or one that is not what its size says, is
+        // still read no further than the limit.
+        (&mut file)
+            .take(limit + 1 - bytes.len() as u64)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(crate::source::too_large(limit));
+        }
     }
     Ok((bytes, metadata.as_ref().and_then(stamp_from)))
 }

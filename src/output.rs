@@ -82,15 +82,51 @@ pub fn check_destination(
     content_dir: &Path,
     explicit: bool,
 ) -> Result<(), OutputError> {
-    let dest = resolved(dest);
+    guard(
+        dest,
+        project_dir,
+        content_dir,
+        explicit,
+        "refusing to build into",
+    )
+}
+
+/// What `clean` may delete: only what `build` may replace, and only a folder that
+/// pathbook built (see [`clean`]). `clean` applies every refusal of `build`.
+pub fn check_clean(
+    dest: &Path,
+    project_dir: &Path,
+    content_dir: &Path,
+    explicit: bool,
+) -> Result<(), OutputError> {
+    guard(dest, project_dir, content_dir, explicit, "not deleting")
+}
+
+fn guard(
+    given: &Path,
+    project_dir: &Path,
+    content_dir: &Path,
+    explicit: bool,
+    action: &str,
+) -> Result<(), OutputError> {
+    let dest = resolved(given);
     let project = resolved(project_dir);
     let content = resolved(content_dir);
     let refuse = |why: &str| {
         Err(OutputError::Refused(format!(
-            "refusing to build into {}: {why}",
+            "{action} {}: {why}",
             dest.display()
         )))
     };
+    // A build replaces its folder as a whole. Through a symlink that would mean emptying
+    // the link's target (perhaps an earlier site holding the maintainer's own CNAME and
+    // .well-known/) or replacing the link with a folder: neither is what was asked.
+    if std::fs::symlink_metadata(absolute(given)).is_ok_and(|m| m.file_type().is_symlink()) {
+        return refuse(&format!(
+            "it is a symbolic link, and pathbook never writes or deletes through one; name the real folder ({}) instead",
+            dest.display()
+        ));
+    }
     if dest == project {
         return refuse("it is the project folder");
     }
@@ -452,6 +488,12 @@ fn swap(staging: &Path, dest: &Path, retired: &Path) -> Result<(), OutputError> 
 
 /// Deletes a build folder, but only one that carries pathbook's marker.
 pub fn clean(dest: &Path) -> Result<bool, OutputError> {
+    if std::fs::symlink_metadata(dest).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(OutputError::Refused(format!(
+            "not deleting {}: it is a symbolic link, and pathbook never deletes through one",
+            dest.display()
+        )));
+    }
     if !dest.exists() {
         return Ok(false);
     }

@@ -242,7 +242,78 @@ fn builder() -> &'static Builder<'static> {
 /// Removes everything from `html` that could run script, load a foreign document or
 /// restyle the page, keeping README-style markup and pathbook's own classes and ids.
 pub fn clean(html: &str) -> String {
+    // The HTML parser behind the sanitizer checks the stack of open elements for every tag,
+    // so its cost grows with the square of the nesting: 40,000 nested `<div>`s took
+    // seconds. Browsers stop nesting at 512 anyway. Past the limit the section is shown as
+    // its escaped source, which keeps every word, and `check` reports it.
+    if nesting_depth(html) > MAX_DEPTH {
+        return format!("<pre><code>{}</code></pre>", escape_text(html));
+    }
     builder().clean(html).to_string()
+}
+
+/// The deepest raw HTML nesting [`clean`] accepts; past it the section is shown as text.
+pub const MAX_DEPTH: usize = 512;
+
+/// Elements that never have content, so never nest.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr",
+];
+
+/// How deep `html`'s start tags nest, counted in one pass, as an upper bound of what a
+/// parser would build (end tags that close nothing are not matched, only counted down).
+pub fn nesting_depth(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while let Some(found) = memchr_lt(&bytes[i..]) {
+        let at = i + found;
+        let rest = &bytes[at + 1..];
+        if rest.starts_with(b"!--") {
+            i = html[at..]
+                .find("-->")
+                .map_or(bytes.len(), |end| at + end + 3);
+            continue;
+        }
+        let end = rest
+            .iter()
+            .position(|b| *b == b'>')
+            .map_or(bytes.len(), |p| at + 1 + p);
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+        } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            let name_len = rest
+                .iter()
+                .position(|b| !b.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            let name = html[at + 1..at + 1 + name_len].to_ascii_lowercase();
+            let self_closing = end > at && bytes[end - 1] == b'/';
+            if !self_closing && !VOID.contains(&name.as_str()) {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+        }
+        i = (end + 1).min(bytes.len()).max(at + 1);
+    }
+    deepest
+}
+
+fn memchr_lt(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|b| *b == b'<')
+}
+
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether a link or image destination as written in Markdown would be dropped by
@@ -346,5 +417,24 @@ mod tests {
         ] {
             assert!(!is_unsafe_url(url), "{url}");
         }
+    }
+
+    #[test]
+    fn html_nested_past_the_limit_is_shown_as_text() {
+        let deep = format!(
+            "{}x{}",
+            "<div>".repeat(MAX_DEPTH + 1),
+            "</div>".repeat(MAX_DEPTH + 1)
+        );
+        assert_eq!(nesting_depth(&deep), MAX_DEPTH + 1);
+        let cleaned = clean(&format!("{deep}<img src=x onerror=alert(1)>"));
+        assert!(
+            cleaned.starts_with("<pre><code>&lt;div&gt;"),
+            "{}",
+            &cleaned[..40]
+        );
+        assert!(!cleaned.contains("<img"));
+        let siblings = "<p>a<br>b</p><img src=x/><!-- <div><div> -->".repeat(1000);
+        assert_eq!(nesting_depth(&siblings), 1);
     }
 }

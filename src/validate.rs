@@ -53,7 +53,9 @@ pub fn point_at_link(doc: &Doc, link: &DocLink, diagnostic: &mut Diagnostic) {
     let position = doc.source.position(link.offset);
     diagnostic.line = position.line;
     diagnostic.column = position.column;
-    diagnostic.source_line = Some(doc.source.line_text(position.line).to_string());
+    let (window, skipped) = doc.source.window(link.offset);
+    diagnostic.source_line = Some(window);
+    diagnostic.source_skipped = skipped;
     diagnostic.target = Some(link.dest.clone());
     diagnostic.width = doc.source.text[link.offset..link.offset + link.len]
         .lines()
@@ -69,6 +71,7 @@ fn at(
     message: String,
 ) -> Diagnostic {
     let position = doc.source.position(offset);
+    let (window, skipped) = doc.source.window(offset);
     Diagnostic {
         severity,
         code,
@@ -78,7 +81,8 @@ fn at(
         target: None,
         message,
         help: None,
-        source_line: Some(doc.source.line_text(position.line).to_string()),
+        source_line: Some(window),
+        source_skipped: skipped,
         width: 1,
     }
 }
@@ -90,6 +94,7 @@ type FileLinks<'a> = (&'a String, usize, Vec<(usize, Diagnostic)>);
 pub fn validate(site: &Site, scope: Scope) -> Report {
     let project = &site.project;
     let excludes = exclude_patterns(&project.config);
+    let sanitizing = project.config.output.html.sanitize;
     let mut diagnostics = project.load_diagnostics.clone();
     let docs: Vec<(&String, &std::sync::Arc<crate::load::Doc>)> = project
         .docs
@@ -145,6 +150,24 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
                         diagnostic.help =
                             Some("pathbook converts LaTeX math to MathML; see docs/rendering.md for what it understands".into());
                         found.push((*offset, diagnostic));
+                    }
+                    if sanitizing
+                        && doc.source.text.contains('<')
+                        && crate::sanitize::nesting_depth(&doc.source.text)
+                            > crate::sanitize::MAX_DEPTH
+                    {
+                        let mut d = at(
+                            doc,
+                            0,
+                            Severity::Warning,
+                            "deep-html",
+                            format!(
+                                "raw HTML nests more than {} elements deep: the section is shown as its source text",
+                                crate::sanitize::MAX_DEPTH
+                            ),
+                        );
+                        d.help = Some("flatten the HTML; browsers stop nesting at 512 too".into());
+                        found.push((usize::MAX, d));
                     }
                     (*rel, doc.parsed.links.len(), found)
                 })
@@ -265,6 +288,8 @@ fn structure(
     covered: &mut HashMap<String, HashSet<usize>>,
 ) {
     let project = &site.project;
+    // Built at the first missing module, once for every path.
+    let existing_modules = std::sync::OnceLock::new();
     for path in &site.paths {
         let doc = &project.docs[&path.rel];
         for bad in &path.bad_durations {
@@ -342,12 +367,16 @@ fn structure(
                         ),
                     );
                     let modules_dir = project.config.modules_dir();
-                    let existing = site
-                        .modules
-                        .values()
-                        .filter(|m| m.exists)
-                        .map(|m| m.slug.as_str());
-                    d.help = crate::suggest::closest(&module_ref.slug, existing)
+                    let existing = existing_modules.get_or_init(|| {
+                        crate::suggest::Index::new(
+                            site.modules
+                                .values()
+                                .filter(|m| m.exists)
+                                .map(|m| m.slug.as_str()),
+                        )
+                    });
+                    d.help = existing
+                        .closest(&module_ref.slug)
                         .map(|near| format!("did you mean `{near}`? (in `{modules_dir}/`)"));
                     d.target = Some(module_ref.dest.clone());
                     d.width = module_ref.link_len;

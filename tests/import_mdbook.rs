@@ -149,9 +149,14 @@ fn includes_hidden_lines_playgrounds_and_settings_are_translated_and_the_rest_li
     assert!(stdout.contains("preprocessor `katex`"), "{stdout}");
     assert!(stdout.contains("output.html.additional-css"), "{stdout}");
     assert!(stdout.contains("edit-url-template"), "{stdout}");
+    // mdBook's site-url is a path; pathbook's must be a full address, so it is listed instead.
+    assert!(
+        stdout.contains("`output.html.site-url = \"/rusty/\"`"),
+        "{stdout}"
+    );
     let toml = read(dest.join("book.toml"));
     assert!(
-        toml.contains("[output.html]\nsite-url = \"/rusty/\"\ngit-repository-url = \"https://github.com/o/rusty\"\nedit-url-template = \"https://github.com/o/rusty/edit/main/{path}\"\n"),
+        toml.contains("[output.html]\ngit-repository-url = \"https://github.com/o/rusty\"\nedit-url-template = \"https://github.com/o/rusty/edit/main/{path}\"\n"),
         "{toml}"
     );
     let build = run(&["build"], &dest);

@@ -226,5 +226,7 @@ pub(super) fn progress_json(path: &LearningPath) -> String {
         .collect();
     serde_json::json!({"path": path.slug, "title": path.title, "phases": phases})
         .to_string()
-        .replace("</", "<\\/")
+        // Inside `<script>`, `</script` ends the island and `<!--` changes how the
+        // browser finds its end; titles may contain either. JSON's `\u003c` never does.
+        .replace('<', "\\u003c")
 }

@@ -82,6 +82,9 @@ impl<'a> Renderer<'a> {
                 let level: u8 = level.as_str().parse().unwrap_or(5);
                 format!("<{}h{}", &c[1], level + 1)
             } else if let Some(attr) = c.get(3) {
+                // The slug is a folder name, which may hold `"` or `<`: escaped like any
+                // attribute value from content.
+                let slug = crate::markdown::html::escape_attr(slug);
                 format!("{}{slug}--{}\"", attr.as_str(), &c[4])
             } else {
                 let attr = &c[5];
@@ -109,6 +112,7 @@ impl<'a> Renderer<'a> {
         place: &PrintPlace,
     ) -> Option<String> {
         if href && value.len() > 1 && value.starts_with('#') {
+            let slug = crate::markdown::html::escape_attr(slug);
             return Some(format!("#{slug}--{}", &value[1..]));
         }
         let url = self.print_href(value, page_url, place)?;

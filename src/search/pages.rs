@@ -145,7 +145,9 @@ pub(crate) fn search_pages(
         let Some(doc) = site.doc(rel) else { continue };
         out.push(Page {
             title: doc.parsed.title.clone().unwrap_or_else(|| rel.clone()),
-            url: urls.output_of(rel),
+            // The theme writes this after the page's root prefix, which is empty on the
+            // home page: a root file named `javascript:…` must not read as a scheme.
+            url: crate::links::without_scheme(urls.output_of(rel)),
             kind: "page",
             context: "Page".into(),
             sections: doc_sections(doc),

@@ -22,7 +22,83 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/__pathbook/live.js", get(live_js))
         .route("/__pathbook/status", get(status))
         .fallback(file)
+        .layer(axum::middleware::from_fn(only_local_hosts))
         .with_state(shared)
+}
+
+/// How long a client may take to send its request line and headers: a slowloris that
+/// opens hundreds of connections and sends a byte now and then is cut off after this.
+const HEADER_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `shutdown` completes. Like `axum::serve`, with a
+/// limit on the time to receive a request's headers, which `axum::serve` does not set.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                // Out of file descriptors, or a connection reset before it was taken:
+                // the next one may well succeed.
+                Err(_) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => return Ok(()),
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Answers only requests addressed to this machine by name or by IP address. A web page
+/// on another site can make its own domain resolve to 127.0.0.1 (DNS rebinding) and then
+/// read the preview as same-origin; its requests still carry its own domain as `Host`.
+async fn only_local_hosts(request: Request<Body>, next: axum::middleware::Next) -> Response<Body> {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if is_local_host(host) {
+        next.run(request).await
+    } else {
+        respond(
+            StatusCode::FORBIDDEN,
+            "text/plain; charset=utf-8",
+            b"pathbook serve answers only requests for localhost or an IP address\n".to_vec(),
+        )
+    }
+}
+
+/// `localhost`, a name under `.localhost`, or an IP address, with or without a port.
+fn is_local_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // `[::1]:3000`
+        return rest
+            .split(']')
+            .next()
+            .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok());
+    } else {
+        host.rsplit_once(':')
+            .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(host, |(name, _)| name)
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<std::net::Ipv4Addr>().is_ok()
 }
 
 /// The site-relative file a request path names, or `None` when it must be refused:
@@ -238,6 +314,29 @@ async fn events(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
 #[cfg(test)]
 mod tests {
     use super::resolve_request_path;
+
+    #[test]
+    fn only_local_names_and_addresses_are_served() {
+        for host in [
+            "localhost",
+            "localhost:3000",
+            "127.0.0.1:3000",
+            "192.168.1.20",
+            "[::1]:3000",
+            "app.localhost:80",
+        ] {
+            assert!(super::is_local_host(host), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "evil.example:3000",
+            "localhost.evil.example",
+            "[evil]",
+        ] {
+            assert!(!super::is_local_host(host), "{host}");
+        }
+    }
 
     #[test]
     fn request_paths_cannot_leave_the_site() {

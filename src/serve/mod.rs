@@ -417,12 +417,11 @@ async fn serve(options: ServeOptions) -> Result<(), ServeError> {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
     let app = router(shared.clone());
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            eprintln!("stopping");
-        })
-        .await;
+    let result = http::run(listener, app, async {
+        let _ = tokio::signal::ctrl_c().await;
+        eprintln!("stopping");
+    })
+    .await;
     drop(watcher);
     result.map_err(ServeError::Server)
 }

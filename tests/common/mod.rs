@@ -6,8 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// The binary under test; `PATHBOOK_BIN` runs the tests against another build (to show that
+/// a regression test fails on an older binary).
 pub fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pathbook"));
+    let binary =
+        std::env::var_os("PATHBOOK_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_pathbook").into());
+    let mut command = Command::new(binary);
     command.env("NO_COLOR", "1").env_remove("CI");
     command
 }
