@@ -472,12 +472,12 @@ fn check(
             let _ = writeln!(
                 out,
                 "{}",
-                diagnostics::json(&report.diagnostics, &report.summary)
+                crate::report::json(&report.diagnostics, &report.summary)
             );
         }
         Format::Github => {
             for d in &shown {
-                let _ = writeln!(out, "{}", diagnostics::github(d));
+                let _ = writeln!(out, "{}", crate::report::github(d));
             }
             let _ = writeln!(out, "{}", report.summary);
         }

@@ -50,6 +50,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod sanitize;
 pub mod search;
 pub mod serve;
