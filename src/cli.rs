@@ -478,6 +478,8 @@ fn check(
         }
         report.extend(outcome.diagnostics);
     }
+    let unused_ignores = crate::report::ignore::apply(&site, &mut report.diagnostics);
+    report.extend(unused_ignores);
     if let Some(path) = &ci.write_baseline {
         if let Err(err) = crate::report::baseline::write(path, &report.diagnostics) {
             eprintln!("error: {err}");

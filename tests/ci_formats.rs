@@ -465,3 +465,37 @@ fn a_baseline_accepts_known_findings_by_content_not_by_line() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("baseline.json:3:"), "{stderr}");
 }
+
+#[test]
+fn ignore_comments_silence_what_they_name_and_stale_ones_are_reported() {
+    let out = check(&fixture("ignore"), "json", &[]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, u64, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["target"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        // `pathbook-ignore: missing-fragment` keeps the other code on its line.
+        ("missing-file", 11, "absent.md"),
+        // After `-end`, findings count again.
+        ("missing-file", 19, "after.md"),
+        // A next-line ignore over a line with no finding.
+        ("unused-ignore", 21, ""),
+        // An ignore for another code than the line's finding: unused, and the finding stays.
+        ("unused-ignore", 31, ""),
+        ("missing-fragment", 32, "#also-nowhere"),
+    ]
+    .map(|(c, l, t)| (c.to_string(), l, t.to_string()));
+    assert_eq!(found, expected);
+    // The examples in a code block and an inline code span are neither obeyed nor reported.
+    assert!(!found.iter().any(|(_, line, _)| *line == 25 || *line == 29));
+    assert_eq!(out.status.code(), Some(1));
+}

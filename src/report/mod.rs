@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod github;
 pub mod gitlab;
+pub mod ignore;
 pub mod junit;
 pub mod rules;
 pub mod sarif;
