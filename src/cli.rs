@@ -149,6 +149,9 @@ pub struct CiArgs {
     /// Record every current finding in this baseline file
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Only findings in files changed since this git revision, and in links into them
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
 }
 
 pub struct Terminal {
@@ -480,6 +483,18 @@ fn check(
     }
     let unused_ignores = crate::report::ignore::apply(&site, &mut report.diagnostics);
     report.extend(unused_ignores);
+    if let Some(reference) = &ci.changed_since {
+        match crate::report::changed::changed_files(dir, reference) {
+            Ok(changed) => {
+                crate::report::changed::keep_changed(&mut report.diagnostics, &changed);
+                report.summary.count(&report.diagnostics);
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                return EXIT_ENVIRONMENT;
+            }
+        }
+    }
     if let Some(path) = &ci.write_baseline {
         if let Err(err) = crate::report::baseline::write(path, &report.diagnostics) {
             eprintln!("error: {err}");

@@ -499,3 +499,79 @@ fn ignore_comments_silence_what_they_name_and_stale_ones_are_reported() {
     assert!(!found.iter().any(|(_, line, _)| *line == 25 || *line == 29));
     assert_eq!(out.status.code(), Some(1));
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", text(&out).1);
+}
+
+#[test]
+fn changed_since_checks_changed_files_and_links_into_them_including_a_rename() {
+    let temp = git_repo();
+    let root = temp.path();
+    std::fs::write(root.join("target.md"), "# Target\n\n## Setup\n").unwrap();
+    std::fs::write(
+        root.join("untouched.md"),
+        "# U\n\n[t](target.md#setup)\n\n[old](gone.md)\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("edited.md"), "# E\n\nfine\n").unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "base"]);
+
+    // A rename breaks the link in untouched.md; an edit adds a broken link in edited.md.
+    git(root, &["mv", "target.md", "renamed.md"]);
+    std::fs::write(root.join("edited.md"), "# E\n\n[new](nowhere.md)\n").unwrap();
+    let out = check(root, "json", &["--changed-since", "HEAD"]);
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: BTreeSet<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["target"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("edited.md", "nowhere.md"),
+        ("untouched.md", "target.md#setup"),
+    ]
+    .map(|(f, t)| (f.to_string(), t.to_string()))
+    .into();
+    // `[old](gone.md)` in untouched.md was broken before the change: not this change's doing.
+    assert_eq!(found, expected);
+    assert_eq!(out.status.code(), Some(1));
+
+    // Outside a repository, and with a bad revision: clear errors, exit 2.
+    let plain = tempfile::tempdir().unwrap();
+    std::fs::write(plain.path().join("a.md"), "# A\n").unwrap();
+    let out = check(plain.path(), "human", &["--changed-since", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("is not in a git repository"),
+        "{}",
+        text(&out).1
+    );
+    let out = check(root, "human", &["--changed-since", "no-such-ref"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("`no-such-ref` is not a commit"),
+        "{}",
+        text(&out).1
+    );
+}

@@ -3,6 +3,7 @@
 //! commands with a job summary.
 
 pub mod baseline;
+pub mod changed;
 pub mod github;
 pub mod gitlab;
 pub mod ignore;
