@@ -575,3 +575,60 @@ fn changed_since_checks_changed_files_and_links_into_them_including_a_rename() {
         text(&out).1
     );
 }
+
+#[test]
+fn the_action_is_composite_and_runs_real_check_commands() {
+    let action: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&read(repo().join("action.yml"))).unwrap();
+    assert_eq!(action["runs"]["using"].as_str(), Some("composite"));
+    let steps = action["runs"]["steps"].as_sequence().unwrap();
+    let scripts: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let help = text(&run(&["check", "--help"], &repo())).0;
+    let mut checks = 0;
+    for script in &scripts {
+        if let Some(command) = script.strip_prefix("pathbook check ") {
+            checks += 1;
+            for word in command.split_whitespace().filter(|w| w.starts_with("--")) {
+                assert!(help.contains(word), "{word} is not a check option");
+            }
+            let format = command
+                .split("--format ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap();
+            assert!(help.contains(format), "format {format}");
+        }
+        // Inputs reach scripts through the environment, so an input cannot inject shell.
+        assert!(
+            !script.contains("${{"),
+            "an expression pasted into a script: {script}"
+        );
+    }
+    assert_eq!(checks, 2, "{scripts:?}");
+    assert!(steps.iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+    }));
+    assert!(steps.iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("actions/cache@"))
+    }));
+    for input in ["directory", "args", "sarif"] {
+        assert!(
+            action["inputs"][input]["description"].is_string(),
+            "{input}"
+        );
+    }
+
+    // The check step's command works on a project as the action runs it (DIR, format, args).
+    let out = bin()
+        .args(["check", ".", "--format", "github", "--deny-warnings"])
+        .current_dir(fixture("plain"))
+        .output()
+        .unwrap();
+    assert!(text(&out).0.contains("checked "), "{}", text(&out).0);
+}
