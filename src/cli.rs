@@ -43,6 +43,9 @@ pub enum Format {
     Human,
     Json,
     Github,
+    Sarif,
+    Junit,
+    Gitlab,
 }
 
 #[derive(Subcommand, Debug)]
@@ -71,6 +74,8 @@ pub enum Command {
         exclude: Vec<String>,
         #[command(flatten)]
         external: ExternalArgs,
+        #[command(flatten)]
+        ci: CiArgs,
     },
     /// Serve the site with live reload while you edit
     Serve {
@@ -144,6 +149,19 @@ pub struct ExternalArgs {
     pub max_cache_age: std::time::Duration,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct CiArgs {
+    /// Findings recorded in this baseline file do not fail the run
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in this baseline file
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Only findings in files changed since this git revision, and in links into them
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+}
+
 pub struct Terminal {
     pub color_out: bool,
     pub color_err: bool,
@@ -196,7 +214,16 @@ pub fn run(cli: Cli) -> i32 {
             deny_warnings,
             exclude,
             external,
-        } => check(&dir, format, deny_warnings, exclude, &external, &terminal),
+            ci,
+        } => check(
+            &dir,
+            format,
+            deny_warnings,
+            exclude,
+            &external,
+            &ci,
+            &terminal,
+        ),
         Command::Serve {
             dir,
             port,
@@ -434,6 +461,7 @@ fn check(
     deny_warnings: bool,
     exclude: Vec<String>,
     external: &ExternalArgs,
+    ci: &CiArgs,
     terminal: &Terminal,
 ) -> i32 {
     let progress = Progress::start(terminal, "checking…");
@@ -485,42 +513,127 @@ fn check(
         }
         report.extend(outcome.diagnostics);
     }
-    // JSON paths stay relative to DIR, as documented; the other formats are read by people
-    // and by GitHub, which both resolve paths against the working directory.
-    let mut shown = report.diagnostics.clone();
-    if format != Format::Json {
-        let prefix = dir.to_string_lossy().replace('\\', "/");
-        let prefix = prefix.trim_start_matches("./").trim_end_matches('/');
-        if !prefix.is_empty() && prefix != "." {
-            for d in &mut shown {
-                d.file = format!("{prefix}/{}", d.file);
+    let unused_ignores = crate::report::ignore::apply(&site, &mut report.diagnostics);
+    report.extend(unused_ignores);
+    if let Some(reference) = &ci.changed_since {
+        match crate::report::changed::changed_files(dir, reference) {
+            Ok(changed) => {
+                crate::report::changed::keep_changed(&mut report.diagnostics, &changed);
+                report.summary.count(&report.diagnostics);
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                return EXIT_ENVIRONMENT;
             }
         }
     }
+    if let Some(path) = &ci.write_baseline {
+        if let Err(err) = crate::report::baseline::write(path, &report.diagnostics) {
+            eprintln!("error: {err}");
+            return EXIT_ENVIRONMENT;
+        }
+        eprintln!(
+            "wrote {} findings to the baseline {}",
+            report.diagnostics.len(),
+            path.display()
+        );
+    }
+    let baseline = match &ci.baseline {
+        Some(path) => match crate::report::baseline::apply(path, &mut report.diagnostics) {
+            Ok(applied) => {
+                report.summary.count(&report.diagnostics);
+                Some(applied)
+            }
+            Err(err) => {
+                eprintln!("error: {err}");
+                return EXIT_ENVIRONMENT;
+            }
+        },
+        None => None,
+    };
+    // JSON paths stay relative to DIR, as documented; the other formats are read by people
+    // and by CI services. People resolve paths against the working directory; CI services
+    // against the repository root, which is DIR's git toplevel when there is one.
+    let dir_text = dir.to_string_lossy().replace('\\', "/");
+    let from_cwd = dir_text.trim_start_matches("./").trim_end_matches('/');
+    let from_cwd = if from_cwd == "." { "" } else { from_cwd };
+    let prefix = match format {
+        Format::Json => String::new(),
+        Format::Human => from_cwd.to_string(),
+        _ => crate::report::repository_prefix(dir).unwrap_or_else(|| from_cwd.to_string()),
+    };
+    let findings = crate::report::findings(&report.diagnostics, &prefix);
     drop(progress);
     let mut out = std::io::stdout().lock();
+    let baseline_line = baseline.map(|b| {
+        format!(
+            "baseline: {} known findings not reported, {} baseline entries now fixed",
+            b.baselined, b.fixed
+        )
+    });
     match format {
         Format::Json => {
             let _ = writeln!(
                 out,
                 "{}",
-                diagnostics::json(&report.diagnostics, &report.summary)
+                crate::report::json(&report.diagnostics, &report.summary)
+            );
+        }
+        Format::Sarif => {
+            let _ = writeln!(out, "{}", crate::report::sarif::sarif(&findings));
+        }
+        Format::Gitlab => {
+            let _ = writeln!(out, "{}", crate::report::gitlab::gitlab(&findings));
+        }
+        Format::Junit => {
+            let _ = write!(
+                out,
+                "{}",
+                crate::report::junit::junit(&findings, &report.summary, deny_warnings)
             );
         }
         Format::Github => {
-            for d in &shown {
-                let _ = writeln!(out, "{}", diagnostics::github(d));
+            let _ = write!(
+                out,
+                "{}",
+                crate::report::github::log(&findings, &report.summary)
+            );
+            if let Some(line) = &baseline_line {
+                let _ = writeln!(out, "{line}");
             }
-            let _ = writeln!(out, "{}", report.summary);
+            if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+                let links = crate::report::github::Links::from_env();
+                let mut text =
+                    crate::report::github::step_summary(&findings, &report.summary, &links);
+                if let Some(line) = &baseline_line {
+                    text.push_str(&format!("\n{line}\n"));
+                }
+                let written = std::fs::OpenOptions::new()
+                    .append(true)
+                    .create(true)
+                    .open(&path)
+                    .and_then(|mut f| f.write_all(text.as_bytes()));
+                if let Err(err) = written {
+                    eprintln!(
+                        "warning: cannot write the job summary to {}: {err}",
+                        PathBuf::from(path).display()
+                    );
+                }
+            }
         }
         Format::Human => {
-            for d in &shown {
-                if terminal.quiet && d.severity == Severity::Warning {
+            for f in &findings {
+                if terminal.quiet && f.diagnostic.severity == Severity::Warning {
                     continue;
                 }
-                let _ = writeln!(out, "{}", diagnostics::human(d, terminal.color_out));
+                let mut d = f.diagnostic.clone();
+                d.file = f.path.clone();
+                let _ = writeln!(out, "{}", diagnostics::human(&d, terminal.color_out));
             }
             let _ = writeln!(out, "{}", report.summary);
+            if let Some(line) = &baseline_line {
+                let _ = writeln!(out, "{line}");
+            }
         }
     }
     if terminal.verbose {

@@ -1,5 +1,5 @@
-//! Content problems as values, and their three formats: rustc-style for people, JSON for
-//! scripts, GitHub workflow commands for pull-request annotations.
+//! Content problems as values, and the rustc-style format for people (the machine formats
+//! live in `report`).
 
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -222,59 +222,6 @@ pub fn human(diagnostic: &Diagnostic, color: bool) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    version: u32,
-    files_checked: usize,
-    links_checked: usize,
-    errors: usize,
-    warnings: usize,
-    diagnostics: &'a [Diagnostic],
-}
-
-pub fn json(diagnostics: &[Diagnostic], summary: &Summary) -> String {
-    let report = JsonReport {
-        version: 1,
-        files_checked: summary.files_checked,
-        links_checked: summary.links_checked,
-        errors: summary.errors,
-        warnings: summary.warnings,
-        diagnostics,
-    };
-    serde_json::to_string_pretty(&report).expect("diagnostics serialise")
-}
-
-/// GitHub Actions workflow command, escaped as the runner expects.
-pub fn github(diagnostic: &Diagnostic) -> String {
-    let command = match diagnostic.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let property = |s: &str| {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
-            .replace(':', "%3A")
-            .replace(',', "%2C")
-    };
-    let mut message = diagnostic.message.clone();
-    if let Some(help) = &diagnostic.help {
-        message.push_str("\nhelp: ");
-        message.push_str(help);
-    }
-    let message = message
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A");
-    format!(
-        "::{command} file={},line={},col={},title={}::{message}",
-        property(&diagnostic.file),
-        diagnostic.line,
-        diagnostic.column,
-        property(&format!("pathbook {}", diagnostic.code)),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,15 +253,6 @@ mod tests {
         assert!(text.contains("3 | See [a](../a.md#x), ok\n"), "{text}");
         assert!(text.contains("  |     ^^^^^^^^^^^^^^\n"), "{text}");
         assert!(text.contains("= help: did you mean `y`?"), "{text}");
-    }
-
-    #[test]
-    fn github_commands_escape_properties() {
-        let line = github(&sample());
-        assert_eq!(
-            line,
-            "::error file=content/paths/p.md,line=3,col=5,title=pathbook missing-fragment::no heading `x`%0Ahelp: did you mean `y`?"
-        );
     }
 
     #[test]

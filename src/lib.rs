@@ -52,6 +52,7 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod report;
 pub mod reuse;
 pub mod sanitize;
 pub mod search;
