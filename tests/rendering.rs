@@ -141,3 +141,10 @@ fn the_serve_overlay_carries_the_help_line_the_terminal_prints() {
     let terminal = format!("{stdout}{stderr}");
     assert!(terminal.contains(&format!("= help: {help}")), "{terminal}");
 }
+
+#[test]
+fn a_site_without_a_diagram_does_not_ship_the_diagram_script() {
+    let (_dir, site) = build("variants");
+    assert!(site.join("static/pathbook.js").is_file());
+    assert!(!site.join("static/mermaid.min.js").exists());
+}

@@ -92,11 +92,19 @@ impl Plan {
             .iter()
             .map(|rel| (urls.output_of(rel), site.project.content_dir.join(rel)))
             .collect();
-        let static_files =
+        let mut static_files =
             crate::templates::static_files(project_dir).map_err(|message| RenderError {
                 page: "static/".into(),
                 message,
             })?;
+        // The diagram renderer is 5.5 MB: a site without a ```mermaid block does not ship it.
+        // Any page naming "mermaid" keeps it, so a missed diagram is impossible and a false
+        // match costs only the file.
+        let has_diagram = pages.iter().any(|rel| {
+            site.doc(rel)
+                .is_some_and(|d| d.source.text.contains("mermaid"))
+        });
+        static_files.retain(|(name, _)| has_diagram || name != "mermaid.min.js");
         let keys = crate::reuse::Keys::new(crate::reuse::SiteInputs {
             site,
             templates: templates.fingerprint,
