@@ -23,11 +23,10 @@ const TEMPLATES: &[(&str, &str)] = &[
 const STATIC: &[(&str, &str)] = &[
     ("pathbook.css", include_str!("../static/pathbook.css")),
     ("pathbook.js", include_str!("../static/pathbook.js")),
-    // Mermaid (MIT, from npm), loaded by pathbook.js only on pages with a diagram.
-    (
-        "mermaid.min.js",
-        include_str!("../static/vendor/mermaid.min.js"),
-    ),
+    // Mermaid (MIT, from npm; src/vendor/, not static/, because the repository root is also
+    // the shipped site's project and its static/ folder is published as is), loaded by
+    // pathbook.js only on pages with a diagram.
+    ("mermaid.min.js", include_str!("vendor/mermaid.min.js")),
 ];
 
 pub struct Templates {
