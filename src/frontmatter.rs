@@ -37,6 +37,28 @@ impl FrontMatter {
             .filter(|s| !s.is_empty())
     }
 
+    /// Keys that are read but reach no page yet, so `check` can name them rather than the
+    /// author's data vanishing: `summary` beside a `description`, the ordering and planning
+    /// keys, and every key pathbook does not know.
+    pub fn unshown_keys(&self) -> Vec<&str> {
+        let mut keys = Vec::new();
+        if self.description.is_some() && self.summary.is_some() {
+            keys.push("summary");
+        }
+        for (key, set) in [
+            ("order", self.order.is_some()),
+            ("weight", self.weight.is_some()),
+            ("duration", self.duration.is_some()),
+            ("prerequisites", !self.prerequisites.is_empty()),
+        ] {
+            if set {
+                keys.push(key);
+            }
+        }
+        keys.extend(self.extra.keys().map(String::as_str));
+        keys
+    }
+
     /// `order`, else `weight`: both name a sort position.
     pub fn position(&self) -> Option<i64> {
         self.order.or(self.weight)
@@ -71,6 +93,10 @@ mod tests {
         assert_eq!(matter.prerequisites, ["python"]);
         assert_eq!(matter.extra["id"], "m1");
         assert_eq!(matter.extra["outcomes"][0], "fit a line");
+        assert_eq!(
+            matter.unshown_keys(),
+            ["duration", "prerequisites", "id", "outcomes", "track"]
+        );
     }
 
     #[test]

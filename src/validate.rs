@@ -130,6 +130,30 @@ pub fn validate(site: &Site, scope: Scope) -> Report {
                         d.line = *line;
                         found.push((usize::MAX, d));
                     }
+                    if let Some(matter) = &doc.parsed.front_matter {
+                        let unshown = matter.unshown_keys();
+                        if !unshown.is_empty() {
+                            // A crafted block may hold thousands of keys: name a few.
+                            const NAMED: usize = 8;
+                            let mut names: Vec<String> =
+                                unshown.iter().take(NAMED).map(|k| format!("`{k}`")).collect();
+                            if unshown.len() > NAMED {
+                                names.push(format!("and {} more", unshown.len() - NAMED));
+                            }
+                            // Front matter always opens the file, so line 1 is its place.
+                            let mut d = Diagnostic::file_level(
+                                Severity::Warning,
+                                "front-matter-not-shown",
+                                &doc.source.display_path,
+                                format!(
+                                    "front matter not shown on the site: {}",
+                                    names.join(", ")
+                                ),
+                            );
+                            d.help = Some("pathbook shows `title` and `description` (or `summary`); write the rest into the text to publish it".into());
+                            found.push((usize::MAX, d));
+                        }
+                    }
                     for link in &doc.parsed.links {
                         if excludes.iter().any(|re| re.is_match(&link.dest)) {
                             continue;

@@ -95,7 +95,17 @@ fn single_file_modules_with_front_matter_are_modules_and_the_matter_is_never_pri
     let site = out.path().join("site");
     let (code, stdout, stderr) = build_into(&root, &site);
     assert_eq!(code, Some(0), "{stdout}\n{stderr}");
-    assert!(!stderr.contains("warning"), "{stderr}");
+    // The keys no page shows are named, with their file, rather than lost in silence.
+    let all = format!("{stdout}{stderr}");
+    assert!(
+        all.contains("front matter not shown on the site: `id`, `outcomes`, `track`"),
+        "{all}"
+    );
+    assert!(
+        all.contains("front matter not shown on the site: `weight`"),
+        "{all}"
+    );
+    assert_eq!(all.matches("warning").count(), 2, "{all}");
     let intro = read(site.join("modules/intro/index.html"));
     // The YAML block's keys and values are data, not text of the page.
     for printed in ["ds-01", "track: core", "outcomes", "name the stages"] {
